@@ -1,0 +1,52 @@
+"""Graph-wide reads: search, who-knows-whom path, statistics, the caller's identity."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_login import current_user
+
+from ..services.directory import visible_actor
+from ..services.paths import who_knows_whom
+from .helpers import can_see_contacts, get_store, int_param, str_param
+
+bp = Blueprint("graph", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/search")
+def search():
+    """Actors whose name or alias contains ``q`` (case and accents ignored), best matches first."""
+    q = str_param("q", required=True)
+    limit = int_param("limit", 20, 1, 200)
+    items, total = get_store().list_actors(q=q, limit=limit)
+    show = can_see_contacts()
+    return jsonify(items=[visible_actor(a, show) for a in items], total=total, q=q)
+
+
+@bp.get("/path")
+def path():
+    """Who-knows-whom: ``?from=<id or name>&to=<id or name>[&max_depth=6]``."""
+    result = who_knows_whom(
+        get_store(),
+        str_param("from", required=True),
+        str_param("to", required=True),
+        max_depth=int_param("max_depth", 6, 1, 10),
+    )
+    show = can_see_contacts()
+    result["from"] = visible_actor(result["from"], show)
+    result["to"] = visible_actor(result["to"], show)
+    result["steps"] = [{"actor": visible_actor(s["actor"], show), "tie": s["tie"]} for s in result["steps"]]
+    return jsonify(result)
+
+
+@bp.get("/stats")
+def stats():
+    return jsonify(get_store().stats())
+
+
+@bp.get("/me")
+def me():
+    return jsonify(
+        username=current_user.username,
+        role=current_user.role,
+        via_token=bool(current_user.via_token),
+        can_see_contacts=current_user.can_see_contacts,
+    )

@@ -1,0 +1,69 @@
+"""Small helpers shared by the API views: the store, JSON bodies, query parameters."""
+from __future__ import annotations
+
+import json
+
+from flask import current_app, request
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from ..errors import GraphServiceError, ValidationError
+
+
+class BadParameter(GraphServiceError):
+    status = 400
+    title = "Bad query parameter"
+    type_slug = "bad-parameter"
+
+
+def get_store():
+    """The app's one store object."""
+    return current_app.extensions["graph_store"]
+
+
+def json_body() -> dict:
+    """The request's JSON object. 415 if not JSON, 400 if malformed, 422 if not an object."""
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the body as JSON with 'Content-Type: application/json'.")
+    try:
+        data = json.loads(request.get_data(as_text=True) or "null")
+    except ValueError as exc:
+        raise BadRequest(f"The request body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValidationError([{"field": "(body)", "message": "must be a JSON object"}])
+    return data
+
+
+def int_param(name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a whole number", [{"field": name, "message": "must be a whole number"}]) from None
+    if not lo <= value <= hi:
+        raise BadParameter(f"{name} must be between {lo} and {hi}", [{"field": name, "message": f"must be between {lo} and {hi}"}])
+    return value
+
+
+def str_param(name: str, *, required: bool = False, max_len: int = 500) -> str | None:
+    value = request.args.get(name)
+    if value is not None:
+        value = value.strip()
+    if required and not value:
+        raise BadParameter(f"the query parameter {name} is required", [{"field": name, "message": "is required"}])
+    if value and len(value) > max_len:
+        raise BadParameter(f"{name} is too long", [{"field": name, "message": f"at most {max_len} characters"}])
+    return value or None
+
+
+def who() -> str:
+    """The name recorded as ``created_by``/``updated_by``."""
+    if getattr(current_user, "via_token", None):
+        return f"{current_user.username} (token)"
+    return current_user.username
+
+
+def can_see_contacts() -> bool:
+    return bool(getattr(current_user, "can_see_contacts", False))

@@ -1,0 +1,47 @@
+"""The application factory: ``create_app()`` builds the Flask app with one store object."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+
+from . import api, auth, problems, web
+from .config import Settings
+from .errors import StoreUnavailable
+from .store import open_store
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, settings: Settings | None = None, store=None) -> Flask:
+    """Build the app. ``settings`` default to the environment; ``store`` defaults to the one they select.
+
+    ``test_config`` overrides Flask config keys (e.g. ``TESTING``).
+    """
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.session_hours),
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+        GRAPH_SERVICE_SETTINGS=settings,
+    )
+    if test_config:
+        app.config.update(test_config)
+    store = store or open_store(settings)
+    try:
+        store.init_schema()
+    except StoreUnavailable as exc:
+        # Neo4j may come up after the app: /readyz says 503 until it does.
+        log.warning("store not ready at start-up: %s", exc)
+    app.extensions["graph_store"] = store
+    problems.init_app(app)
+    auth.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    return app

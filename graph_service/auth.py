@@ -1,0 +1,185 @@
+"""Authentication and roles.
+
+Web pages use flask-login sessions; scripts send ``Authorization: Bearer <token>``. Roles, in
+rising order: ``viewer`` (reads the graph, not contact details), ``editor`` (writes, reads
+contact details), ``admin`` (manages users). Every endpoint requires one or the other except
+those in :data:`PUBLIC_ENDPOINTS` (health checks, the login page, static files).
+
+Passwords are hashed with werkzeug's ``generate_password_hash`` (scrypt); API tokens are 256-bit
+random strings stored only as their SHA-256 digest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from typing import Callable
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .errors import ValidationError
+from .model import now_iso
+
+ROLES = ("viewer", "editor", "admin")
+PUBLIC_ENDPOINTS = {"health.healthz", "health.readyz", "web.login", "static"}
+TOKEN_PREFIX = "gs_"
+
+
+class User(UserMixin):
+    """A logged-in user or the owner of an API token."""
+
+    def __init__(self, record: dict, via_token: dict | None = None):
+        self.record = record
+        self.via_token = via_token
+
+    def get_id(self) -> str:
+        return self.record["id"]
+
+    @property
+    def username(self) -> str:
+        return self.record["username"]
+
+    @property
+    def role(self) -> str:
+        return self.record["role"]
+
+    @property
+    def is_active(self) -> bool:
+        return not self.record.get("disabled_at")
+
+    def has_role(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def can_see_contacts(self) -> bool:
+        return self.has_role("editor")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_user(store, username: str, password: str | None, role: str, *, by: str) -> dict:
+    """Create a user; ``password`` None makes an account usable only through API tokens.
+
+    Raises ValidationError (bad role, short password) or Conflict (name taken).
+    """
+    username = (username or "").strip()
+    errors = []
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        errors.append({"field": "username", "message": "must be 1-100 characters without spaces"})
+    if role not in ROLES:
+        errors.append({"field": "role", "message": f"must be one of {', '.join(ROLES)}"})
+    if password is not None and len(password) < 10:
+        errors.append({"field": "password", "message": "must be at least 10 characters"})
+    if errors:
+        raise ValidationError(errors)
+    hashed = generate_password_hash(password) if password is not None else None
+    return store.create_user(username, hashed, role, by=by)
+
+
+def issue_token(store, username: str, *, role: str = "editor", days: int = 365, by: str = "cli") -> tuple[str, dict]:
+    """A new API token for ``username`` (created as a token-only account with ``role`` if absent).
+
+    Returns ``(token, token_record)``; the token itself is shown once and stored only hashed.
+    """
+    user = store.get_user_by_name(username)
+    if user is None:
+        user = create_user(store, username, None, role, by=by)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    record = store.create_token(user["id"], username, hash_token(token), expires_at=expires)
+    return token, record
+
+
+def check_password(store, username: str, password: str) -> dict | None:
+    """The user record when the password matches an active account, else ``None``."""
+    user = store.get_user_by_name(username or "")
+    if user is None or not user.get("password_hash") or user.get("disabled_at"):
+        # same work either way, so timing does not reveal which names exist
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if check_password_hash(user["password_hash"], password or "") else None
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _user_from_token(store, header: str) -> User | None:
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    record = store.get_token_by_hash(hash_token(token.strip()))
+    if record is None or record.get("revoked_at"):
+        return None
+    if record.get("expires_at") and record["expires_at"] < now_iso():
+        return None
+    user = store.get_user(record["user_id"])
+    if user is None or user.get("disabled_at"):
+        return None
+    return User(user, via_token=record)
+
+
+def require_role(role: str) -> Callable:
+    """View decorator: 403 unless the current user has at least ``role``."""
+
+    def wrap(view):
+        @functools.wraps(view)
+        def inner(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401)
+            if not current_user.has_role(role):
+                abort(403, description=f"This needs the {role} role; you are {current_user.role}.")
+            return view(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def init_app(app: Flask) -> None:
+    manager = LoginManager()
+    manager.login_view = None
+    manager.session_protection = "strong"
+    manager.init_app(app)
+
+    @manager.user_loader
+    def _load(user_id: str):
+        user = app.extensions["graph_store"].get_user(user_id)
+        return User(user) if user and not user.get("disabled_at") else None
+
+    @manager.request_loader
+    def _from_request(req):
+        header = req.headers.get("Authorization", "")
+        if not header:
+            return None
+        return _user_from_token(app.extensions["graph_store"], header)
+
+    @manager.unauthorized_handler
+    def _unauthorized():
+        if request.path.startswith("/api/") or "text/html" not in request.headers.get("Accept", ""):
+            abort(401, description="Log in, or send an API token as 'Authorization: Bearer <token>'.")
+        return redirect(url_for("web.login", next=request.full_path if request.query_string else request.path))
+
+    @app.before_request
+    def _require_login():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None and request.path.startswith("/static/"):
+            return None
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        g.actor_name = current_user.username
+        return None
+
+
+__all__ = [
+    "ROLES",
+    "User",
+    "check_password",
+    "create_user",
+    "hash_token",
+    "issue_token",
+    "require_role",
+]

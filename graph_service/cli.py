@@ -1,0 +1,307 @@
+"""The ``graph-service`` command line. Every command honours ``GRAPH_SERVICE_DB`` / ``NEO4J_URI``.
+
+Commands that print data take ``--json``. A bad argument or a failed command prints one line
+(``graph-service <cmd>: error: ...``) and exits non-zero; never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import GraphServiceError, ImportRefused
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class Context:
+    """Lazily opened store shared by the commands of one invocation."""
+
+    def __init__(self):
+        self.settings = Settings.from_env()
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import open_store
+
+            self._store = open_store(self.settings)
+            self._store.init_schema()
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def _emit(data, as_json: bool, text: str) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """graph-service: who knows whom among cities, agencies, NGOs and communities.
+
+    The store is the SQLite file GRAPH_SERVICE_DB (default ~/.local/share/graph-service/graph.sqlite3),
+    or Neo4j when NEO4J_URI is set.
+    """
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, threads: int):
+    """Serve the web pages and the JSON API (waitress, a production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    from .app import create_app
+
+    app = create_app(settings=ctx.settings, store=ctx.store)
+    click.echo(f"graph-service on http://{host}:{port}/  (store: {ctx.store.describe()})")
+    click.echo("Log in with a user from 'graph-service create-user', or send 'Authorization: Bearer <token>'.")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="graph-service")
+
+
+def _print_plan(result: dict) -> None:
+    files = ", ".join(result.get("files", []))
+    click.echo(f"Import of {files}: {'applied' if result['applied'] else 'dry run, nothing written'}")
+    for kind in ("actors", "ties"):
+        c = result["counts"][kind]
+        click.echo(f"  {kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged")
+        for entry in result[kind]["updated"]:
+            label = entry.get("name") or entry.get("tie")
+            for field, (old, new) in entry["changes"].items():
+                click.echo(f"    ~ {label}: {field}: {old!r} -> {new!r}")
+        if len(result[kind]["created"]) <= 20:
+            for entry in result[kind]["created"]:
+                click.echo(f"    + {entry.get('name') or entry.get('tie')}")
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@pass_ctx
+def import_(ctx: Context, files: tuple[Path, ...], dry_run: bool, as_json: bool):
+    """Import a Kumu-style workbook (.xlsx with Elements and Connections) or a pair of CSVs."""
+    from .services.sync import import_files
+
+    for f in files:
+        if not f.exists():
+            raise click.BadParameter(f"{f} does not exist", param_hint="FILES")
+    result = import_files(ctx.store, list(files), dry_run=dry_run, by="cli import")
+    if as_json:
+        _emit(result, True, "")
+    else:
+        _print_plan(result)
+
+
+def _ensure_admin(store) -> tuple[str, str] | None:
+    """Create an ``admin`` user with a generated password if the store has no users yet."""
+    from .auth import create_user
+
+    if store.list_users():
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(store, "admin", password, "admin", by="demo")
+    return "admin", password
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def demo(ctx: Context, as_json: bool):
+    """Load the bundled demo data (the transatlantic mayoral roundtable, 40 actors, 55 ties)."""
+    from .services.sync import demo_files, import_files
+
+    result = import_files(ctx.store, demo_files(), by="demo")
+    login = _ensure_admin(ctx.store)
+    stats = ctx.store.stats()
+    if as_json:
+        _emit({"import": result["counts"], "stats": stats, "admin_created": bool(login),
+               "admin_password": login[1] if login else None}, True, "")
+        return
+    click.echo(f"Demo data loaded into {ctx.store.describe()}: {stats['actors_total']} actors, {stats['ties_total']} ties.")
+    if login:
+        click.echo(f"Created user '{login[0]}' (role admin) with password: {login[1]}")
+        click.echo("Keep it; it is not shown again. More users: graph-service create-user NAME --role editor")
+
+
+@cli.command()
+@click.argument("from_actor", metavar="FROM")
+@click.argument("to_actor", metavar="TO")
+@click.option("--max-depth", default=6, show_default=True, type=click.IntRange(1, 10))
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def path(ctx: Context, from_actor: str, to_actor: str, max_depth: int, as_json: bool):
+    """Who knows whom: the shortest chain of ties from FROM to TO (names or ids)."""
+    from .services.directory import visible_actor
+    from .services.paths import describe_step_tie, who_knows_whom
+
+    result = who_knows_whom(ctx.store, from_actor, to_actor, max_depth=max_depth)
+    if as_json:
+        result["from"] = visible_actor(result["from"], False)
+        result["to"] = visible_actor(result["to"], False)
+        result["steps"] = [{"actor": visible_actor(s["actor"], False), "tie": s["tie"]} for s in result["steps"]]
+        _emit(result, True, "")
+    elif not result["found"]:
+        click.echo(f"No path from {result['from']['name']} to {result['to']['name']} within {max_depth} ties.")
+        sys.exit(EXIT_ERROR)
+    else:
+        prev = None
+        for step in result["steps"]:
+            if step["tie"] is not None:
+                click.echo(f"    {describe_step_tie(step['tie'], prev)}")
+            click.echo(f"{step['actor']['name']}  [{step['actor']['kind']}]")
+            prev = step["actor"]["id"]
+
+
+@cli.command("create-user")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["viewer", "editor", "admin"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it.")
+@pass_ctx
+def create_user_cmd(ctx: Context, name: str, role: str, password_stdin: bool, generate: bool):
+    """Create a user who logs in to the web pages. Asks for a password, or generates one."""
+    from .auth import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif generate or not sys.stdin.isatty():
+        password = secrets.token_urlsafe(12)
+        generate = True
+    else:
+        password = click.prompt("Password (10+ characters)", hide_input=True, confirmation_prompt=True)
+    create_user(ctx.store, name, password, role, by="cli")
+    click.echo(f"Created user '{name}' with role {role}.")
+    if generate:
+        click.echo(f"Password: {password}")
+
+
+@cli.command("create-token")
+@click.argument("name")
+@click.option("--role", default="editor", show_default=True, type=click.Choice(["viewer", "editor", "admin"]),
+              help="Role of the token's account when NAME is not an existing user.")
+@click.option("--days", default=None, type=click.IntRange(1, 3650), help="Lifetime in days (default GRAPH_SERVICE_TOKEN_DAYS, 365).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def create_token_cmd(ctx: Context, name: str, role: str, days: int | None, as_json: bool):
+    """Print a new API token for user NAME (a token-only account with --role is created if absent)."""
+    from .auth import issue_token
+
+    token, record = issue_token(ctx.store, name, role=role, days=days or ctx.settings.token_days)
+    user = ctx.store.get_user(record["user_id"])
+    if as_json:
+        _emit({"token": token, "user": name, "role": user["role"], "expires_at": record["expires_at"]}, True, "")
+    else:
+        click.echo(token)
+        click.echo(f"(for {name}, role {user['role']}, expires {record['expires_at']}; send as 'Authorization: Bearer <token>')", err=True)
+
+
+@cli.command()
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
+@click.option("--around", default=None, help="Centre actor (name or id): draw its ego network only.")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(1, 4))
+@pass_ctx
+def view(ctx: Context, out: Path, around: str | None, depth: int):
+    """Write an interactive network view: one self-contained HTML file that works offline."""
+    from visualisations.network import write_view
+
+    from .services.directory import resolve_actor
+
+    if around:
+        centre = resolve_actor(ctx.store, around)
+        net = ctx.store.ego_network(centre["id"], depth)
+        actors, ties = net["actors"], net["ties"]
+        title = f"{centre['name']}: ego network, depth {depth}"
+        highlight = {centre["id"]}
+    else:
+        actors, ties = ctx.store.projection()
+        title = "Stakeholder network"
+        highlight = None
+    write_view(out, actors, ties, title=title, highlight=highlight)
+    click.echo(f"Wrote {out} ({len(actors)} actors, {len(ties)} ties); open it in a browser, no network needed.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def stats(ctx: Context, as_json: bool):
+    """Counts of actors by kind and of ties by type."""
+    s = ctx.store.stats()
+    lines = [f"{ctx.store.describe()}", f"actors: {s['actors_total']}"]
+    lines += [f"  {k}: {v}" for k, v in s["actors"].items()]
+    lines.append(f"ties: {s['ties_total']}")
+    lines += [f"  {k}: {v}" for k, v in s["ties"].items()]
+    _emit(s, as_json, "\n".join(lines))
+
+
+@cli.command("init-db")
+@pass_ctx
+def init_db(ctx: Context):
+    """Create the store's schema (tables, constraints, indexes) if missing; safe to repeat."""
+    ctx.store.init_schema()
+    click.echo(f"Schema ready in {ctx.store.describe()}.")
+
+
+def _load_command_modules() -> None:
+    """Each module in :mod:`graph_service.commands` adds its commands to :data:`cli` on import."""
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+
+
+_load_command_modules()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: run the CLI and turn every failure into one line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    prog = "graph-service"
+    try:
+        cli.main(args=args, prog_name=prog, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(f"{prog}: aborted", err=True)
+        return EXIT_ERROR
+    except click.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx else prog
+        message = " ".join(exc.format_message().split())  # one line, even for click's choice lists
+        click.echo(f"{cmd}: error: {message} (see '{cmd} --help')", err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        click.echo(f"{prog}: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except ImportRefused as exc:
+        click.echo(f"{prog}: error: import refused, nothing was written ({len(exc.errors)} problems):", err=True)
+        for err in exc.errors:
+            where = ", ".join(f"{k} {err[k]}" for k in ("file", "sheet", "row", "column") if err.get(k) not in (None, ""))
+            click.echo(f"  {where}: {err['message']}", err=True)
+        return EXIT_ERROR
+    except GraphServiceError as exc:
+        click.echo(f"{prog}: error: {exc.detail}", err=True)
+        return EXIT_ERROR
+    except OSError as exc:
+        click.echo(f"{prog}: error: {exc}", err=True)
+        return EXIT_ERROR
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

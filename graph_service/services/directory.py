@@ -1,0 +1,33 @@
+"""Finding actors by id or name, and what a role may see of them."""
+from __future__ import annotations
+
+from ..errors import NotFound, ValidationError
+
+
+def resolve_actor(store, ref: str) -> dict:
+    """The live actor whose id is ``ref``, else whose name or alias equals it (case and accents ignored).
+
+    Raises NotFound (with close matches in the message) or ValidationError when a name is ambiguous.
+    """
+    ref = (ref or "").strip()
+    if not ref:
+        raise ValidationError([{"field": "actor", "message": "an actor id or name is required"}])
+    actor = store.get_actor(ref)
+    if actor is not None:
+        return actor
+    matches = store.find_actors_by_name(ref)
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        ids = ", ".join(m["id"] for m in matches[:10])
+        raise ValidationError([{"field": "actor", "message": f"{ref!r} names several actors ({ids}); use an id"}])
+    close, _ = store.list_actors(q=ref, limit=5)
+    hint = f"; did you mean {', '.join(repr(a['name']) for a in close)}?" if close else ""
+    raise NotFound(f"no actor with id or name {ref!r}{hint}")
+
+
+def visible_actor(actor: dict, can_see_contacts: bool) -> dict:
+    """The actor as a role may see it: contact details (personal data) only for editors and admins."""
+    if can_see_contacts:
+        return actor
+    return {k: v for k, v in actor.items() if k != "contact_details"}

@@ -1,0 +1,135 @@
+"""The ``GraphStore`` protocol: what every store (SQLite, Neo4j) provides.
+
+Shapes
+------
+An *actor* is a dict with keys ``id, name, kind, aliases (list[str]), description,
+tags (list[str]), country, city, contact_details (list[{type, value, label?}]),
+attributes (dict), source, created_at, created_by, updated_at, updated_by, deleted_at``.
+A *tie* is a dict with ``id, source_id, target_id, type, label, directed (bool),
+strength (int 1-5 | None), since, until, last_contact (ISO dates | None), source,
+description, attributes, created_at, created_by, updated_at, updated_by, deleted_at``.
+Timestamps are ISO 8601 UTC strings. Deletion is soft: ``deleted_at`` is set and the record is
+hidden from reads unless ``include_deleted``. Every change appends a history entry
+``{id, entity_type, entity_id, action, at, by, before, after}``.
+
+Errors: :class:`~graph_service.errors.NotFound`, :class:`~graph_service.errors.Conflict`
+(duplicate id), :class:`~graph_service.errors.ValidationError` and
+:class:`~graph_service.errors.StoreUnavailable`. A failed write changes nothing.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """Store contract shared by :mod:`.sqlite` and :mod:`.neo4j`; one contract test suite checks both."""
+
+    name: str  # "sqlite" or "neo4j"
+
+    # lifecycle ---------------------------------------------------------------------------
+    def init_schema(self) -> None:
+        """Create tables/constraints idempotently (migrations on SQLite, constraints on Neo4j)."""
+
+    def ping(self) -> None:
+        """Raise :class:`StoreUnavailable` if the store cannot answer a trivial query."""
+
+    def close(self) -> None: ...
+
+    def describe(self) -> str:
+        """One line naming the store and where it lives (path or URI), for the CLI and logs."""
+
+    # actors -------------------------------------------------------------------------------
+    def get_actor(self, actor_id: str, *, include_deleted: bool = False) -> dict | None: ...
+
+    def list_actors(
+        self,
+        *,
+        kind: str | None = None,
+        tag: str | None = None,
+        city: str | None = None,
+        q: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        include_deleted: bool = False,
+    ) -> tuple[list[dict], int]:
+        """Actors matching all filters, ordered by name then id, and the total before paging.
+
+        ``q`` matches the folded name or an alias as a substring (case and accents ignored).
+        """
+
+    def find_actors_by_name(self, name: str) -> list[dict]:
+        """Live actors whose folded name or alias equals the folded ``name``."""
+
+    def create_actor(self, actor: dict, *, by: str) -> dict:
+        """Insert a validated actor (id generated from the name if absent). Conflict on a used id."""
+
+    def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
+        """Apply changed fields; ``updated_at`` does not move when nothing changed."""
+
+    def delete_actor(self, actor_id: str, *, by: str) -> None:
+        """Soft-delete an actor and its live ties."""
+
+    # ties ---------------------------------------------------------------------------------
+    def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None: ...
+
+    def list_ties(
+        self,
+        *,
+        actor_id: str | None = None,
+        type: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        include_deleted: bool = False,
+    ) -> tuple[list[dict], int]: ...
+
+    def create_tie(self, tie: dict, *, by: str) -> dict:
+        """Insert a validated tie; NotFound if either end is missing or deleted."""
+
+    def update_tie(self, tie_id: str, changes: dict, *, by: str) -> dict: ...
+
+    def delete_tie(self, tie_id: str, *, by: str) -> None: ...
+
+    # batches ------------------------------------------------------------------------------
+    def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
+        """Upsert actors then ties (by id) in ONE transaction: all or nothing.
+
+        Returns ``{"actors": {"created": n, "updated": n, "unchanged": n}, "ties": {...}}``.
+        """
+
+    # graph queries ------------------------------------------------------------------------
+    def ego_network(self, actor_id: str, depth: int = 1) -> dict:
+        """``{"actors": [...], "ties": [...]}``: actors within ``depth`` hops (ties usable in either
+        direction) and the live ties among them. NotFound for an unknown centre."""
+
+    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
+        """The who-knows-whom path as ``[{"actor": a, "tie": t_or_None}, ...]`` (the tie is the one
+        joining the previous step), ties usable either way. Among equally short paths, the one
+        whose actor-id sequence sorts first; between a pair, the strongest tie (then lowest id).
+        ``None`` when no path within ``max_depth`` hops."""
+
+    def projection(self) -> tuple[list[dict], list[dict]]:
+        """All live actors and ties (no contact details), for analytics and views."""
+
+    def stats(self) -> dict:
+        """``{"actors": {kind: n}, "ties": {type: n}, "actors_total": n, "ties_total": n}``."""
+
+    def history(self, entity_id: str) -> list[dict]:
+        """History entries for an actor or tie, oldest first."""
+
+    # users and tokens ---------------------------------------------------------------------
+    def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict: ...
+
+    def get_user(self, user_id: str) -> dict | None: ...
+
+    def get_user_by_name(self, username: str) -> dict | None: ...
+
+    def list_users(self) -> list[dict]: ...
+
+    def set_user(self, user_id: str, changes: dict[str, Any]) -> dict: ...
+
+    def create_token(self, user_id: str, name: str, token_hash: str, *, expires_at: str | None) -> dict: ...
+
+    def get_token_by_hash(self, token_hash: str) -> dict | None: ...
+
+    def revoke_token(self, token_id: str) -> None: ...

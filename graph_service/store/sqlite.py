@@ -1,0 +1,601 @@
+"""The embedded store: one SQLite file (WAL, foreign keys, numbered migrations).
+
+Each thread gets its own connection; writes go through one lock and ``BEGIN IMMEDIATE`` so a
+failed write rolls back whole. See :mod:`graph_service.store.base` for shapes and errors.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+import uuid
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
+from ..model import fold, now_iso, slug_id
+from .common import (
+    ACTOR_DATA_FIELDS,
+    TIE_DATA_FIELDS,
+    best_tie,
+    changed_fields,
+    lexicographic_shortest_path,
+    unique_id,
+)
+
+_JSON_ACTOR = ("aliases", "tags", "contact_details", "attributes")
+_JSON_TIE = ("attributes",)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class SQLiteStore:
+    """GraphStore on a SQLite file. ``path`` may be ``":memory:"`` only for throwaway use."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        if self.path != ":memory:":
+            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+    # lifecycle ---------------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, timeout=10, check_same_thread=False
+                )
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 10000")
+                if self.path != ":memory:":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    conn.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open SQLite database {self.path}: {exc}") from exc
+            self._local.conn = conn
+            with self._conn_lock:
+                self._connections.append(conn)
+        return conn
+
+    def describe(self) -> str:
+        return f"SQLite file {self.path}"
+
+    def close(self) -> None:
+        with self._conn_lock:
+            for conn in self._connections:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def ping(self) -> None:
+        try:
+            self._conn().execute("SELECT count(*) FROM schema_migrations").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite database {self.path} is not usable: {exc}") from exc
+
+    def init_schema(self) -> None:
+        """Apply numbered migrations (``migrations/NNNN_*.sql``) not yet applied, each in a transaction."""
+        conn = self._conn()
+        with self._write_lock:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+            files = sorted(
+                (f for f in resources.files(__package__).joinpath("migrations").iterdir() if f.name.endswith(".sql")),
+                key=lambda f: f.name,
+            )
+            for f in files:
+                version = int(f.name.split("_", 1)[0])
+                if version in done:
+                    continue
+                script = f.read_text(encoding="utf-8")
+                # executescript commits on its own, so the migration is wrapped by hand.
+                conn.executescript(
+                    "BEGIN IMMEDIATE;\n" + script + f"\nINSERT INTO schema_migrations VALUES ({version}, '{f.name}', '{now_iso()}');\nCOMMIT;"
+                )
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        with self._write_lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreUnavailable(f"SQLite database is busy or read-only: {exc}") from exc
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    conn.execute("COMMIT")
+                except sqlite3.Error:
+                    conn.execute("ROLLBACK")
+                    raise
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._conn().execute(sql, tuple(params)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"SQLite read failed: {exc}") from exc
+
+    # row mapping --------------------------------------------------------------------------
+    @staticmethod
+    def _actor(row: sqlite3.Row) -> dict:
+        d = {k: row[k] for k in row.keys() if k not in ("name_folded", "aliases_folded")}
+        for k in _JSON_ACTOR:
+            d[k] = json.loads(d[k])
+        return d
+
+    @staticmethod
+    def _tie(row: sqlite3.Row) -> dict:
+        d = {k: row[k] for k in row.keys()}
+        d["directed"] = bool(d["directed"])
+        d["attributes"] = json.loads(d["attributes"])
+        return d
+
+    def _history(self, conn, entity_type, entity_id, action, by, before, after) -> None:
+        conn.execute(
+            "INSERT INTO history (entity_type, entity_id, action, at, by, before, after) VALUES (?,?,?,?,?,?,?)",
+            (
+                entity_type,
+                entity_id,
+                action,
+                now_iso(),
+                by,
+                None if before is None else _dumps(before),
+                None if after is None else _dumps(after),
+            ),
+        )
+
+    # actors -------------------------------------------------------------------------------
+    def get_actor(self, actor_id: str, *, include_deleted: bool = False) -> dict | None:
+        rows = self._read("SELECT * FROM actors WHERE id = ?", (actor_id,))
+        if not rows or (rows[0]["deleted_at"] and not include_deleted):
+            return None
+        return self._actor(rows[0])
+
+    def list_actors(self, *, kind=None, tag=None, city=None, q=None, limit=50, offset=0, include_deleted=False):
+        where, params = [], []
+        if not include_deleted:
+            where.append("deleted_at IS NULL")
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if tag:
+            where.append("EXISTS (SELECT 1 FROM json_each(actors.tags) WHERE json_each.value = ?)")
+            params.append(tag)
+        if city:
+            where.append("lower(city) = lower(?)")
+            params.append(city)
+        if q:
+            needle = fold(q)
+            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append("(name_folded LIKE ? ESCAPE '\\' OR aliases_folded LIKE ? ESCAPE '\\')")
+            params += [like, like]
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self._read(f"SELECT count(*) FROM actors{clause}", params)[0][0]
+        order = "name_folded, id"
+        if q:
+            # exact names first, then prefixes, then the rest
+            order = "(name_folded = ?) DESC, (name_folded LIKE ? ESCAPE '\\') DESC, name_folded, id"
+            esc = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [fold(q), esc + "%"]
+        rows = self._read(f"SELECT * FROM actors{clause} ORDER BY {order} LIMIT ? OFFSET ?", params + [limit, offset])
+        return [self._actor(r) for r in rows], total
+
+    def find_actors_by_name(self, name: str) -> list[dict]:
+        key = fold(name)
+        rows = self._read(
+            "SELECT * FROM actors WHERE deleted_at IS NULL AND (name_folded = ? OR EXISTS "
+            "(SELECT 1 FROM json_each(actors.aliases_folded) WHERE json_each.value = ?)) ORDER BY id",
+            (key, key),
+        )
+        return [self._actor(r) for r in rows]
+
+    def _insert_actor(self, conn, actor: dict, by: str) -> dict:
+        now = now_iso()
+        record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
+        record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
+        conn.execute(
+            "INSERT INTO actors (id, name, name_folded, aliases_folded, kind, aliases, description, tags, country, city,"
+            " contact_details, attributes, source, created_at, created_by, updated_at, updated_by)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                record["id"], record["name"], fold(record["name"]), _dumps([fold(a) for a in record["aliases"]]),
+                record["kind"], _dumps(record["aliases"]), record["description"], _dumps(record["tags"]),
+                record["country"], record["city"], _dumps(record["contact_details"]), _dumps(record["attributes"]),
+                record["source"], now, by, now, by,
+            ),
+        )
+        self._history(conn, "actor", record["id"], "create", by, None, record)
+        return record
+
+    def _update_actor_row(self, conn, before: dict, changes: dict, by: str, action="update") -> dict:
+        now = now_iso()
+        after = {**before, **changes, "updated_at": now, "updated_by": by}
+        conn.execute(
+            "UPDATE actors SET name=?, name_folded=?, aliases_folded=?, kind=?, aliases=?, description=?, tags=?,"
+            " country=?, city=?, contact_details=?, attributes=?, source=?, updated_at=?, updated_by=?, deleted_at=?"
+            " WHERE id=?",
+            (
+                after["name"], fold(after["name"]), _dumps([fold(a) for a in after["aliases"]]), after["kind"],
+                _dumps(after["aliases"]), after["description"], _dumps(after["tags"]), after["country"], after["city"],
+                _dumps(after["contact_details"]), _dumps(after["attributes"]), after["source"], now, by,
+                after.get("deleted_at"), after["id"],
+            ),
+        )
+        self._history(conn, "actor", after["id"], action, by, before, after)
+        return after
+
+    def _actor_in(self, conn, actor_id: str) -> dict | None:
+        row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        return self._actor(row) if row else None
+
+    def create_actor(self, actor: dict, *, by: str) -> dict:
+        with self._write() as conn:
+            if actor.get("id"):
+                if self._actor_in(conn, actor["id"]) is not None:
+                    raise Conflict(f"an actor with id {actor['id']!r} already exists")
+                actor_id = actor["id"]
+            else:
+                actor_id = unique_id(slug_id(actor["name"]), lambda i: self._actor_in(conn, i) is not None)
+            return self._insert_actor(conn, {**actor, "id": actor_id}, by)
+
+    def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
+        with self._write() as conn:
+            before = self._actor_in(conn, actor_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            diff = changed_fields(before, changes, ACTOR_DATA_FIELDS)
+            if not diff:
+                return before
+            return self._update_actor_row(conn, before, diff, by)
+
+    def delete_actor(self, actor_id: str, *, by: str) -> None:
+        with self._write() as conn:
+            before = self._actor_in(conn, actor_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            now = now_iso()
+            for row in conn.execute(
+                "SELECT * FROM ties WHERE deleted_at IS NULL AND (source_id = ? OR target_id = ?)", (actor_id, actor_id)
+            ).fetchall():
+                self._soft_delete_tie(conn, self._tie(row), by, now)
+            conn.execute(
+                "UPDATE actors SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", (now, now, by, actor_id)
+            )
+            self._history(conn, "actor", actor_id, "delete", by, before, {**before, "deleted_at": now})
+
+    # ties ---------------------------------------------------------------------------------
+    def _tie_in(self, conn, tie_id: str) -> dict | None:
+        row = conn.execute("SELECT * FROM ties WHERE id = ?", (tie_id,)).fetchone()
+        return self._tie(row) if row else None
+
+    def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None:
+        rows = self._read("SELECT * FROM ties WHERE id = ?", (tie_id,))
+        if not rows or (rows[0]["deleted_at"] and not include_deleted):
+            return None
+        return self._tie(rows[0])
+
+    def list_ties(self, *, actor_id=None, type=None, limit=100, offset=0, include_deleted=False):
+        where, params = [], []
+        if not include_deleted:
+            where.append("deleted_at IS NULL")
+        if actor_id:
+            where.append("(source_id = ? OR target_id = ?)")
+            params += [actor_id, actor_id]
+        if type:
+            where.append("type = ?")
+            params.append(type)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self._read(f"SELECT count(*) FROM ties{clause}", params)[0][0]
+        rows = self._read(f"SELECT * FROM ties{clause} ORDER BY id LIMIT ? OFFSET ?", params + [limit, offset])
+        return [self._tie(r) for r in rows], total
+
+    def _check_ends(self, conn, tie: dict) -> None:
+        missing = []
+        for field in ("source_id", "target_id"):
+            row = conn.execute("SELECT deleted_at FROM actors WHERE id = ?", (tie[field],)).fetchone()
+            if row is None or row[0]:
+                missing.append({"field": field, "message": f"no actor with id {tie[field]!r}"})
+        if missing:
+            raise ValidationError(missing)
+
+    def _insert_tie(self, conn, tie: dict, by: str) -> dict:
+        now = now_iso()
+        record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
+        record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
+        conn.execute(
+            "INSERT INTO ties (id, source_id, target_id, type, label, directed, strength, since, until, last_contact,"
+            " source, description, attributes, created_at, created_by, updated_at, updated_by)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                record["id"], record["source_id"], record["target_id"], record["type"], record["label"] or "",
+                int(bool(record["directed"])), record["strength"], record["since"], record["until"],
+                record["last_contact"], record["source"] or "", record["description"] or "",
+                _dumps(record["attributes"] or {}), now, by, now, by,
+            ),
+        )
+        self._history(conn, "tie", record["id"], "create", by, None, record)
+        return record
+
+    def _update_tie_row(self, conn, before: dict, changes: dict, by: str) -> dict:
+        now = now_iso()
+        after = {**before, **changes, "updated_at": now, "updated_by": by}
+        conn.execute(
+            "UPDATE ties SET type=?, label=?, directed=?, strength=?, since=?, until=?, last_contact=?, source=?,"
+            " description=?, attributes=?, updated_at=?, updated_by=?, deleted_at=? WHERE id=?",
+            (
+                after["type"], after["label"] or "", int(bool(after["directed"])), after["strength"], after["since"],
+                after["until"], after["last_contact"], after["source"] or "", after["description"] or "",
+                _dumps(after["attributes"] or {}), now, by, after.get("deleted_at"), after["id"],
+            ),
+        )
+        self._history(conn, "tie", after["id"], "update", by, before, after)
+        return after
+
+    def _soft_delete_tie(self, conn, before: dict, by: str, now: str) -> None:
+        conn.execute("UPDATE ties SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", (now, now, by, before["id"]))
+        self._history(conn, "tie", before["id"], "delete", by, before, {**before, "deleted_at": now})
+
+    def create_tie(self, tie: dict, *, by: str) -> dict:
+        with self._write() as conn:
+            self._check_ends(conn, tie)
+            if tie.get("id"):
+                if self._tie_in(conn, tie["id"]) is not None:
+                    raise Conflict(f"a tie with id {tie['id']!r} already exists")
+                tie_id = tie["id"]
+            else:
+                tie_id = "t-" + uuid.uuid4().hex[:20]
+            return self._insert_tie(conn, {**tie, "id": tie_id}, by)
+
+    def update_tie(self, tie_id: str, changes: dict, *, by: str) -> dict:
+        with self._write() as conn:
+            before = self._tie_in(conn, tie_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no tie with id {tie_id!r}")
+            merged = {**before, **changes}
+            if merged.get("since") and merged.get("until") and merged["until"] < merged["since"]:
+                raise ValidationError([{"field": "until", "message": "is before since"}])
+            diff = changed_fields(before, changes, TIE_DATA_FIELDS)
+            if not diff:
+                return before
+            return self._update_tie_row(conn, before, diff, by)
+
+    def delete_tie(self, tie_id: str, *, by: str) -> None:
+        with self._write() as conn:
+            before = self._tie_in(conn, tie_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no tie with id {tie_id!r}")
+            self._soft_delete_tie(conn, before, by, now_iso())
+
+    # batches ------------------------------------------------------------------------------
+    def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
+        summary = {
+            "actors": {"created": 0, "updated": 0, "unchanged": 0},
+            "ties": {"created": 0, "updated": 0, "unchanged": 0},
+        }
+        with self._write() as conn:
+            for actor in actors:
+                before = self._actor_in(conn, actor["id"])
+                if before is None:
+                    full = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
+                            "country": "", "city": "", "source": "", **actor}
+                    self._insert_actor(conn, full, by)
+                    summary["actors"]["created"] += 1
+                    continue
+                diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
+                if before["deleted_at"]:
+                    diff["deleted_at"] = None
+                if diff:
+                    self._update_actor_row(conn, before, diff, by, "restore" if before["deleted_at"] else "update")
+                    summary["actors"]["updated"] += 1
+                else:
+                    summary["actors"]["unchanged"] += 1
+            for tie in ties:
+                self._check_ends(conn, tie)
+                before = self._tie_in(conn, tie["id"])
+                if before is None:
+                    full = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
+                            "last_contact": None, "source": "", "description": "", "attributes": {}, **tie}
+                    self._insert_tie(conn, full, by)
+                    summary["ties"]["created"] += 1
+                    continue
+                diff = changed_fields(before, tie, TIE_DATA_FIELDS)
+                if before["deleted_at"]:
+                    diff["deleted_at"] = None
+                if diff:
+                    self._update_tie_row(conn, before, diff, by)
+                    summary["ties"]["updated"] += 1
+                else:
+                    summary["ties"]["unchanged"] += 1
+        return summary
+
+    # graph queries ------------------------------------------------------------------------
+    def _neighbours(self, ids: list[str]) -> list[tuple[str, str]]:
+        """(from, to) pairs for live ties touching ``ids``, both directions."""
+        payload = json.dumps(ids)
+        rows = self._read(
+            "SELECT source_id, target_id FROM ties WHERE deleted_at IS NULL AND source_id IN (SELECT value FROM json_each(?))"
+            " UNION ALL "
+            "SELECT target_id, source_id FROM ties WHERE deleted_at IS NULL AND target_id IN (SELECT value FROM json_each(?))",
+            (payload, payload),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def ego_network(self, actor_id: str, depth: int = 1) -> dict:
+        centre = self.get_actor(actor_id)
+        if centre is None:
+            raise NotFound(f"no actor with id {actor_id!r}")
+        seen = {actor_id}
+        frontier = [actor_id]
+        for _ in range(depth):
+            nxt = []
+            for _, other in self._neighbours(frontier):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+            if not nxt:
+                break
+            frontier = nxt
+        payload = json.dumps(sorted(seen))
+        actors = [
+            self._actor(r)
+            for r in self._read("SELECT * FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (payload,))
+        ]
+        ties = [
+            self._tie(r)
+            for r in self._read(
+                "SELECT * FROM ties WHERE deleted_at IS NULL AND source_id IN (SELECT value FROM json_each(?))"
+                " AND target_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (payload, payload),
+            )
+        ]
+        return {"centre": actor_id, "depth": depth, "actors": actors, "ties": ties}
+
+    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
+        for end in (from_id, to_id):
+            if self.get_actor(end) is None:
+                raise NotFound(f"no actor with id {end!r}")
+        if from_id == to_id:
+            return [{"actor": self.get_actor(from_id), "tie": None}]
+        preds: dict[str, set[str]] = defaultdict(set)
+        dist = {from_id: 0}
+        frontier = [from_id]
+        found = False
+        for level in range(1, max_depth + 1):
+            nxt: set[str] = set()
+            for a, b in self._neighbours(frontier):
+                if b not in dist or dist[b] == level:
+                    if b not in dist:
+                        dist[b] = level
+                        nxt.add(b)
+                    preds[b].add(a)
+            if to_id in nxt:
+                found = True
+                break
+            if not nxt:
+                break
+            frontier = sorted(nxt)
+        if not found:
+            return None
+        ids = lexicographic_shortest_path(preds, from_id, to_id)
+        steps = []
+        for i, node in enumerate(ids):
+            tie = None
+            if i:
+                prev = ids[i - 1]
+                rows = self._read(
+                    "SELECT * FROM ties WHERE deleted_at IS NULL AND ((source_id = ? AND target_id = ?) OR (source_id = ? AND target_id = ?))",
+                    (prev, node, node, prev),
+                )
+                tie = best_tie([self._tie(r) for r in rows])
+            steps.append({"actor": self.get_actor(node), "tie": tie})
+        return steps
+
+    def projection(self) -> tuple[list[dict], list[dict]]:
+        actors = [
+            {"id": r["id"], "name": r["name"], "kind": r["kind"], "tags": json.loads(r["tags"]), "city": r["city"], "country": r["country"]}
+            for r in self._read("SELECT id, name, kind, tags, city, country FROM actors WHERE deleted_at IS NULL ORDER BY id")
+        ]
+        ties = [
+            {
+                "id": r["id"], "source_id": r["source_id"], "target_id": r["target_id"], "type": r["type"],
+                "label": r["label"], "directed": bool(r["directed"]), "strength": r["strength"],
+                "last_contact": r["last_contact"], "since": r["since"], "until": r["until"],
+            }
+            for r in self._read(
+                "SELECT id, source_id, target_id, type, label, directed, strength, last_contact, since, until"
+                " FROM ties WHERE deleted_at IS NULL ORDER BY id"
+            )
+        ]
+        return actors, ties
+
+    def stats(self) -> dict:
+        kinds = {r[0]: r[1] for r in self._read("SELECT kind, count(*) FROM actors WHERE deleted_at IS NULL GROUP BY kind ORDER BY kind")}
+        types = {r[0]: r[1] for r in self._read("SELECT type, count(*) FROM ties WHERE deleted_at IS NULL GROUP BY type ORDER BY type")}
+        return {"actors": kinds, "ties": types, "actors_total": sum(kinds.values()), "ties_total": sum(types.values())}
+
+    def history(self, entity_id: str) -> list[dict]:
+        rows = self._read("SELECT * FROM history WHERE entity_id = ? ORDER BY seq", (entity_id,))
+        return [
+            {
+                "id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
+                "at": r["at"], "by": r["by"],
+                "before": json.loads(r["before"]) if r["before"] else None,
+                "after": json.loads(r["after"]) if r["after"] else None,
+            }
+            for r in rows
+        ]
+
+    # users and tokens ---------------------------------------------------------------------
+    def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict:
+        user = {"id": uuid.uuid4().hex, "username": username, "password_hash": password_hash, "role": role,
+                "created_at": now_iso(), "created_by": by, "disabled_at": None}
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO users (id, username, password_hash, role, created_at, created_by) VALUES (?,?,?,?,?,?)",
+                    (user["id"], username, password_hash, role, user["created_at"], by),
+                )
+            except sqlite3.IntegrityError:
+                raise Conflict(f"a user named {username!r} already exists") from None
+        return user
+
+    def get_user(self, user_id: str) -> dict | None:
+        rows = self._read("SELECT * FROM users WHERE id = ?", (user_id,))
+        return dict(rows[0]) if rows else None
+
+    def get_user_by_name(self, username: str) -> dict | None:
+        rows = self._read("SELECT * FROM users WHERE username = ?", (username,))
+        return dict(rows[0]) if rows else None
+
+    def list_users(self) -> list[dict]:
+        return [dict(r) for r in self._read("SELECT * FROM users ORDER BY username")]
+
+    def set_user(self, user_id: str, changes: dict) -> dict:
+        allowed = {"password_hash", "role", "disabled_at"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"cannot change {sorted(bad)}")
+        with self._write() as conn:
+            for key, value in changes.items():
+                conn.execute(f"UPDATE users SET {key} = ? WHERE id = ?", (value, user_id))
+        user = self.get_user(user_id)
+        if user is None:
+            raise NotFound(f"no user with id {user_id!r}")
+        return user
+
+    def create_token(self, user_id: str, name: str, token_hash: str, *, expires_at: str | None) -> dict:
+        token = {"id": uuid.uuid4().hex, "user_id": user_id, "name": name, "token_hash": token_hash,
+                 "created_at": now_iso(), "expires_at": expires_at, "revoked_at": None}
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?,?,?,?,?,?)",
+                (token["id"], user_id, name, token_hash, token["created_at"], expires_at),
+            )
+        return token
+
+    def get_token_by_hash(self, token_hash: str) -> dict | None:
+        rows = self._read("SELECT * FROM api_tokens WHERE token_hash = ?", (token_hash,))
+        return dict(rows[0]) if rows else None
+
+    def revoke_token(self, token_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_iso(), token_id))

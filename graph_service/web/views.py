@@ -1,0 +1,53 @@
+"""Login, logout and the home page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..auth import User, check_password
+
+bp = Blueprint("web", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after login (no ``//host`` or ``/\\host``)."""
+    if not target:
+        return url_for("web.index")
+    target = target.replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        store = current_app.extensions["graph_store"]
+        user = check_password(store, request.form.get("username", ""), request.form.get("password", ""))
+        if user is None:
+            error = "Unknown user name or wrong password."
+        else:
+            session.clear()  # a fresh session on login
+            login_user(User(user), remember=False)
+            session.permanent = True
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.route("/logout", methods=["POST", "GET"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are logged out.")
+    return redirect(url_for("web.login"))
+
+
+@bp.get("/")
+def index():
+    store = current_app.extensions["graph_store"]
+    return render_template("index.html", stats=store.stats(), user=current_user, store=store.describe())

@@ -1,0 +1,1 @@
+"""Network views: NetworkX/store data -> self-contained, offline pyvis HTML (and static images)."""
