@@ -18,6 +18,7 @@ from typing import Callable
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import ValidationError
@@ -140,7 +141,15 @@ def require_role(role: str) -> Callable:
     return wrap
 
 
+csrf = CSRFProtect()
+
+
 def init_app(app: Flask) -> None:
+    # CSRF is checked by hand below: requests carrying a bearer token are not exposed to it
+    # (browsers never add that header on their own); cookie sessions are, forms and API alike.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's life
+    csrf.init_app(app)
     manager = LoginManager()
     manager.login_view = None
     manager.session_protection = "strong"
@@ -158,6 +167,12 @@ def init_app(app: Flask) -> None:
             return None
         return _user_from_token(app.extensions["graph_store"], header)
 
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        from .problems import problem
+
+        return problem(400, "CSRF token missing or invalid", exc.description + " Reload the page and try again.", slug="csrf")
+
     @manager.unauthorized_handler
     def _unauthorized():
         if request.path.startswith("/api/") or "text/html" not in request.headers.get("Accept", ""):
@@ -166,10 +181,17 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _require_login():
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None and request.path.startswith("/static/"):
-            return None
-        if not current_user.is_authenticated:
+        public = request.endpoint in PUBLIC_ENDPOINTS or (request.endpoint is None and request.path.startswith("/static/"))
+        if not public and not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
+        if (
+            app.config.get("WTF_CSRF_ENABLED", True)
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not request.headers.get("Authorization", "").lower().startswith("bearer ")
+        ):
+            csrf.protect()  # CSRFError -> 400 problem
+        if public:
+            return None
         g.actor_name = current_user.username
         return None
 

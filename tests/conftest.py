@@ -61,6 +61,21 @@ def auth(tokens):
     return lambda role="editor": {"Authorization": f"Bearer {tokens[role]}"}
 
 
+def csrf_token_from(client, path="/login") -> str:
+    """The CSRF token a page's form carries, as a browser would send it back."""
+    import re
+
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def log_in(client, username, password, next_url=None):
+    """Log in through the login form (with its CSRF token); returns the response."""
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    data = {"username": username, "password": password, "csrf_token": csrf_token_from(client)}
+    return client.post(url, data=data)
+
+
 @pytest.fixture
 def web_user(demo_store):
     create_user(demo_store, "coordinator", "correct horse battery", "editor", by="test")

@@ -1,6 +1,8 @@
 """Every route but the health checks needs a login or a token; every error is problem+json."""
 import pytest
 
+from tests.conftest import csrf_token_from, log_in
+
 PROTECTED = [
     ("GET", "/api/v1/actors"),
     ("GET", "/api/v1/actors/munich"),
@@ -88,18 +90,29 @@ def test_contact_details_are_hidden_from_viewers(client, auth):
 
 def test_web_login_gives_a_session_that_the_api_accepts(client, web_user):
     assert client.get("/api/v1/me").status_code == 401
-    bad = client.post("/login", data={"username": web_user[0], "password": "wrong password"})
+    bad = log_in(client, web_user[0], "wrong password")
     assert bad.status_code == 401
-    resp = client.post("/login", data={"username": web_user[0], "password": web_user[1]})
+    resp = log_in(client, *web_user)
     assert resp.status_code == 302
     assert client.get("/api/v1/me").json == {"username": "coordinator", "role": "editor", "via_token": False, "can_see_contacts": True}
-    client.post("/logout")
+    client.post("/logout", data={"csrf_token": csrf_token_from(client, "/")})
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_forms_and_session_writes_without_a_csrf_token_are_refused(client, web_user):
+    no_token = client.post("/login", data={"username": web_user[0], "password": web_user[1]})
+    assert no_token.status_code == 400 and "CSRF" in no_token.json["title"]
+    log_in(client, *web_user)
+    resp = client.post("/api/v1/actors", json={"name": "Forged", "kind": "ngo"})
+    assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
+    token = csrf_token_from(client, "/")
+    ok = client.post("/api/v1/actors", json={"name": "Not forged", "kind": "ngo"}, headers={"X-CSRFToken": token})
+    assert ok.status_code == 201
 
 
 @pytest.mark.parametrize("target", ["//evil.example.org/", "/\\evil.example.org", "https://evil.example.org/"])
 def test_login_never_redirects_off_site(client, web_user, target):
-    resp = client.post(f"/login?next={target}", data={"username": web_user[0], "password": web_user[1]})
+    resp = log_in(client, *web_user, next_url=target)
     assert resp.status_code == 302
     assert resp.headers["Location"] == "/"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph_service.cli import main
-from tests.conftest import DEMO_DIR
+from tests.conftest import DEMO_DIR, log_in
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_create_user_generates_a_password_that_logs_in(run, db_path):
     password = out.strip().splitlines()[-1].split(": ", 1)[1]
     app = create_app({"TESTING": True}, settings=Settings(db_path=str(db_path), secret_key="x"))
     client = app.test_client()
-    assert client.post("/login", data={"username": "amira", "password": password}).status_code == 302
+    assert log_in(client, "amira", password).status_code == 302
     assert client.get("/api/v1/me").json["role"] == "viewer"
     code, _, err = run("create-user", "amira", "--role", "viewer", "--generate")
     assert code == 1 and "already exists" in err
