@@ -25,6 +25,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, settings: Settin
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
+        # Browsers accept Secure cookies on http://localhost too; behind TLS this is what you want.
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
@@ -44,4 +46,19 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, settings: Settin
     auth.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    auth.limit_logins(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response):
+    """Headers every response carries (OWASP Secure Headers Project recommendations)."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype in ("application/json", "application/problem+json"):
+        headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -17,7 +17,9 @@ import secrets
 from typing import Callable
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,6 +27,10 @@ from .errors import ValidationError
 from .model import now_iso
 
 ROLES = ("viewer", "editor", "admin")
+SCOPES = ("read", "write", "import")
+LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
+LOGIN_LOCKOUT = "5 per 15 minutes"  # failed logins per user name before it is locked
+TOKEN_IMPORT_BLUEPRINTS = {"imports"}
 PUBLIC_ENDPOINTS = {"health.healthz", "health.readyz", "web.login", "static"}
 TOKEN_PREFIX = "gs_"
 
@@ -82,17 +88,26 @@ def create_user(store, username: str, password: str | None, role: str, *, by: st
     return store.create_user(username, hashed, role, by=by)
 
 
-def issue_token(store, username: str, *, role: str = "editor", days: int = 365, by: str = "cli") -> tuple[str, dict]:
+def issue_token(
+    store, username: str, *, role: str = "editor", days: int = 365, by: str = "cli", scopes: list[str] | None = None
+) -> tuple[str, dict]:
     """A new API token for ``username`` (created as a token-only account with ``role`` if absent).
 
-    Returns ``(token, token_record)``; the token itself is shown once and stored only hashed.
+    ``scopes`` (subset of :data:`SCOPES`, default all) limit what the token may do whatever the
+    role: ``read`` (GET), ``write`` (changes), ``import`` (imports). Returns ``(token, record)``;
+    the token itself is shown once and stored only as its SHA-256 digest. Raises ValidationError.
     """
+    scopes = list(scopes or SCOPES)
+    bad = [s for s in scopes if s not in SCOPES]
+    if bad:
+        raise ValidationError([{"field": "scopes", "message": f"unknown scope {bad[0]!r}; use {', '.join(SCOPES)}"}])
     user = store.get_user_by_name(username)
     if user is None:
         user = create_user(store, username, None, role, by=by)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)).isoformat(timespec="seconds").replace("+00:00", "Z")
-    record = store.create_token(user["id"], username, hash_token(token), expires_at=expires)
+    record = store.create_token(user["id"], username, hash_token(token), expires_at=expires, scopes=scopes)
+    store.audit(by, "token.create", target=user["id"], detail={"token_id": record["id"], "scopes": scopes, "expires_at": expires})
     return token, record
 
 
@@ -102,8 +117,20 @@ def check_password(store, username: str, password: str) -> dict | None:
     if user is None or not user.get("password_hash") or user.get("disabled_at"):
         # same work either way, so timing does not reveal which names exist
         check_password_hash(_DUMMY_HASH, password or "")
+        ok = False
+    else:
+        ok = check_password_hash(user["password_hash"], password or "")
+    if not ok:
+        store.audit((username or "")[:100], "login.failed", ip=_client_ip())
         return None
-    return user if check_password_hash(user["password_hash"], password or "") else None
+    return user
+
+
+def _client_ip() -> str | None:
+    try:
+        return request.remote_addr
+    except RuntimeError:  # outside a request (CLI)
+        return None
 
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -167,6 +194,15 @@ def init_app(app: Flask) -> None:
             return None
         return _user_from_token(app.extensions["graph_store"], header)
 
+    @user_logged_in.connect_via(app)
+    def _audit_login(sender, user):
+        app.extensions["graph_store"].audit(user.username, "login", target=user.get_id(), ip=_client_ip())
+
+    @user_logged_out.connect_via(app)
+    def _audit_logout(sender, user):
+        if user is not None and getattr(user, "is_authenticated", False):
+            app.extensions["graph_store"].audit(user.username, "logout", target=user.get_id(), ip=_client_ip())
+
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
         from .problems import problem
@@ -192,8 +228,38 @@ def init_app(app: Flask) -> None:
             csrf.protect()  # CSRFError -> 400 problem
         if public:
             return None
+        token = getattr(current_user, "via_token", None)
+        if token is not None:
+            needed = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+            if request.blueprint in TOKEN_IMPORT_BLUEPRINTS and needed == "write":
+                needed = "import"
+            if needed not in token.get("scopes", SCOPES):
+                abort(403, description=f"This token lacks the '{needed}' scope (it has: {', '.join(token.get('scopes', []))}).")
         g.actor_name = current_user.username
         return None
+
+
+def limit_logins(app: Flask) -> None:
+    """Rate-limit the login form (call after the web blueprint is registered).
+
+    Per address :data:`LOGIN_LIMIT_PER_ADDRESS`; per user name :data:`LOGIN_LOCKOUT` counting
+    failed attempts only, so a guessed account locks for the window. Breaches answer 429.
+    """
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # one limiter per app (in memory: the app is one process); tests and apps never share counts
+    limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+    limiter.init_app(app)
+    view = app.view_functions.get("web.login")
+    if view is None:
+        return
+    view = limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])(view)
+    app.view_functions["web.login"] = limiter.limit(
+        LOGIN_LOCKOUT,
+        methods=["POST"],
+        key_func=lambda: "user:" + (request.form.get("username") or "").strip().lower(),
+        deduct_when=lambda response: response.status_code == 401,
+        error_message="Too many failed logins for this user; try again in 15 minutes.",
+    )(view)
 
 
 __all__ = [

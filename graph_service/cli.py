@@ -194,19 +194,23 @@ def create_user_cmd(ctx: Context, name: str, role: str, password_stdin: bool, ge
 @click.option("--role", default="editor", show_default=True, type=click.Choice(["viewer", "editor", "admin"]),
               help="Role of the token's account when NAME is not an existing user.")
 @click.option("--days", default=None, type=click.IntRange(1, 3650), help="Lifetime in days (default GRAPH_SERVICE_TOKEN_DAYS, 365).")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write", "import"]),
+              help="What the token may do (repeat; default all three).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def create_token_cmd(ctx: Context, name: str, role: str, days: int | None, as_json: bool):
+def create_token_cmd(ctx: Context, name: str, role: str, days: int | None, scopes: tuple[str, ...], as_json: bool):
     """Print a new API token for user NAME (a token-only account with --role is created if absent)."""
     from .auth import issue_token
 
-    token, record = issue_token(ctx.store, name, role=role, days=days or ctx.settings.token_days)
+    token, record = issue_token(ctx.store, name, role=role, days=days or ctx.settings.token_days, scopes=list(scopes) or None)
     user = ctx.store.get_user(record["user_id"])
     if as_json:
-        _emit({"token": token, "user": name, "role": user["role"], "expires_at": record["expires_at"]}, True, "")
+        _emit({"token": token, "token_id": record["id"], "user": name, "role": user["role"],
+               "scopes": record["scopes"], "expires_at": record["expires_at"]}, True, "")
     else:
         click.echo(token)
-        click.echo(f"(for {name}, role {user['role']}, expires {record['expires_at']}; send as 'Authorization: Bearer <token>')", err=True)
+        click.echo(f"(for {name}, role {user['role']}, scopes {', '.join(record['scopes'])}, expires {record['expires_at']};"
+                   f" id {record['id']}; send as 'Authorization: Bearer <token>')", err=True)
 
 
 @cli.command()

@@ -10,6 +10,7 @@
 | SECRET_KEY | generated once and kept beside the SQLite file (``secret_key``) | signs session cookies |
 | GRAPH_SERVICE_SESSION_HOURS | ``8`` | how long a web login lasts |
 | GRAPH_SERVICE_TOKEN_DAYS | ``365`` | lifetime of new API tokens |
+| GRAPH_SERVICE_SECURE_COOKIES | ``true`` | session cookie only over HTTPS (browsers exempt localhost); ``false`` for plain-HTTP intranets |
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Settings:
     secret_key: str = ""
     session_hours: float = 8.0
     token_days: int = 365
+    secure_cookies: bool = True
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -50,6 +52,7 @@ class Settings:
             secret_key=env.get("SECRET_KEY") or "",
             session_hours=_number(env, "GRAPH_SERVICE_SESSION_HOURS", 8.0),
             token_days=int(_number(env, "GRAPH_SERVICE_TOKEN_DAYS", 365)),
+            secure_cookies=(env.get("GRAPH_SERVICE_SECURE_COOKIES", "true").strip().lower() not in ("0", "false", "no")),
         )
 
     def resolved_secret_key(self) -> str:

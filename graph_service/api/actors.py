@@ -6,8 +6,7 @@ from flask import Blueprint, jsonify, url_for
 from ..auth import require_role
 from ..errors import NotFound
 from ..model import ACTOR_KINDS, validate_actor
-from ..services.directory import visible_actor
-from .helpers import BadParameter, can_see_contacts, get_store, int_param, json_body, str_param, who
+from .helpers import BadParameter, get_store, int_param, json_body, present, present_one, str_param, who
 
 bp = Blueprint("actors", __name__, url_prefix="/api/v1/actors")
 
@@ -29,13 +28,12 @@ def list_actors():
     items, total = get_store().list_actors(
         kind=kind, tag=str_param("tag"), city=str_param("city"), q=str_param("q"), limit=limit, offset=offset
     )
-    show = can_see_contacts()
-    return jsonify(items=[visible_actor(a, show) for a in items], total=total, limit=limit, offset=offset)
+    return jsonify(items=present(items), total=total, limit=limit, offset=offset)
 
 
 @bp.get("/<actor_id>")
 def get_actor(actor_id):
-    return jsonify(visible_actor(_actor_or_404(actor_id), can_see_contacts()))
+    return jsonify(present_one(_actor_or_404(actor_id)))
 
 
 @bp.post("")
@@ -75,8 +73,7 @@ def actor_ties(actor_id):
 def ego(actor_id):
     depth = int_param("depth", 1, 1, 4)
     net = get_store().ego_network(actor_id, depth)
-    show = can_see_contacts()
-    net["actors"] = [visible_actor(a, show) for a in net["actors"]]
+    net["actors"] = present(net["actors"])
     return jsonify(net)
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
-from ..services.directory import visible_actor
 from ..services.paths import who_knows_whom
-from .helpers import can_see_contacts, get_store, int_param, str_param
+from .helpers import get_store, int_param, present, present_one, str_param
 
 bp = Blueprint("graph", __name__, url_prefix="/api/v1")
 
@@ -17,8 +16,7 @@ def search():
     q = str_param("q", required=True)
     limit = int_param("limit", 20, 1, 200)
     items, total = get_store().list_actors(q=q, limit=limit)
-    show = can_see_contacts()
-    return jsonify(items=[visible_actor(a, show) for a in items], total=total, q=q)
+    return jsonify(items=present(items), total=total, q=q)
 
 
 @bp.get("/path")
@@ -30,10 +28,9 @@ def path():
         str_param("to", required=True),
         max_depth=int_param("max_depth", 6, 1, 10),
     )
-    show = can_see_contacts()
-    result["from"] = visible_actor(result["from"], show)
-    result["to"] = visible_actor(result["to"], show)
-    result["steps"] = [{"actor": visible_actor(s["actor"], show), "tie": s["tie"]} for s in result["steps"]]
+    result["from"], result["to"] = present([result["from"], result["to"]])
+    shown = present([s["actor"] for s in result["steps"]])
+    result["steps"] = [{"actor": a, "tie": s["tie"]} for a, s in zip(shown, result["steps"])]
     return jsonify(result)
 
 

@@ -67,3 +67,21 @@ def who() -> str:
 
 def can_see_contacts() -> bool:
     return bool(getattr(current_user, "can_see_contacts", False))
+
+
+def present(actors: list[dict]) -> list[dict]:
+    """Actors as the caller may see them; viewing anyone's contact details is written to the audit log."""
+    from ..services.directory import visible_actor
+
+    show = can_see_contacts()
+    out = [visible_actor(a, show) for a in actors]
+    if show:
+        with_contacts = [a["id"] for a in actors if a.get("contact_details")]
+        if with_contacts:
+            get_store().audit(who(), "contacts.view", target=",".join(with_contacts[:50]),
+                              detail={"count": len(with_contacts), "path": request.path}, ip=request.remote_addr)
+    return out
+
+
+def present_one(actor: dict) -> dict:
+    return present([actor])[0]

@@ -128,8 +128,24 @@ class GraphStore(Protocol):
 
     def set_user(self, user_id: str, changes: dict[str, Any]) -> dict: ...
 
-    def create_token(self, user_id: str, name: str, token_hash: str, *, expires_at: str | None) -> dict: ...
+    def create_token(
+        self, user_id: str, name: str, token_hash: str, *, expires_at: str | None, scopes: list[str] | None = None
+    ) -> dict:
+        """A token record ``{id, user_id, name, token_hash, created_at, expires_at, revoked_at, scopes}``;
+        ``scopes`` default to ``["read", "write", "import"]``."""
+
+    def list_tokens(self, user_id: str | None = None) -> list[dict]:
+        """Token records without ``token_hash``, newest first."""
 
     def get_token_by_hash(self, token_hash: str) -> dict | None: ...
 
     def revoke_token(self, token_id: str) -> None: ...
+
+    # audit log (append-only) ----------------------------------------------------------------
+    def audit(self, actor: str, action: str, target: str | None = None, detail: dict | None = None, ip: str | None = None) -> None:
+        """Append ``{seq, at, actor, action, target, detail, ip}``; entries are never changed or removed."""
+
+    def list_audit(
+        self, *, since: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0
+    ) -> tuple[list[dict], int]:
+        """Audit entries newest first and their total."""

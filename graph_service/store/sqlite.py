@@ -57,6 +57,8 @@ class SQLiteStore:
                     self.path, isolation_level=None, timeout=10, check_same_thread=False
                 )
                 conn.row_factory = sqlite3.Row
+                # SQLite's lower() folds ASCII only; Python's folds every script, as Neo4j's toLower does
+                conn.create_function("py_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True)
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 10000")
                 if self.path != ":memory:":
@@ -181,12 +183,15 @@ class SQLiteStore:
             where.append("EXISTS (SELECT 1 FROM json_each(actors.tags) WHERE json_each.value = ?)")
             params.append(tag)
         if city:
-            where.append("lower(city) = lower(?)")
-            params.append(city)
+            where.append("py_lower(city) = ?")
+            params.append(city.strip().lower())
         if q:
             needle = fold(q)
             like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(name_folded LIKE ? ESCAPE '\\' OR aliases_folded LIKE ? ESCAPE '\\')")
+            where.append(
+                "(name_folded LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(actors.aliases_folded)"
+                " WHERE json_each.value LIKE ? ESCAPE '\\'))"
+            )
             params += [like, like]
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total = self._read(f"SELECT count(*) FROM actors{clause}", params)[0][0]
@@ -582,19 +587,55 @@ class SQLiteStore:
             raise NotFound(f"no user with id {user_id!r}")
         return user
 
-    def create_token(self, user_id: str, name: str, token_hash: str, *, expires_at: str | None) -> dict:
+    def create_token(self, user_id: str, name: str, token_hash: str, *, expires_at: str | None,
+                     scopes: list[str] | None = None) -> dict:
         token = {"id": uuid.uuid4().hex, "user_id": user_id, "name": name, "token_hash": token_hash,
-                 "created_at": now_iso(), "expires_at": expires_at, "revoked_at": None}
+                 "created_at": now_iso(), "expires_at": expires_at, "revoked_at": None,
+                 "scopes": list(scopes or ["read", "write", "import"])}
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?,?,?,?,?,?)",
-                (token["id"], user_id, name, token_hash, token["created_at"], expires_at),
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, scopes) VALUES (?,?,?,?,?,?,?)",
+                (token["id"], user_id, name, token_hash, token["created_at"], expires_at, _dumps(token["scopes"])),
             )
         return token
 
+    @staticmethod
+    def _token(row) -> dict:
+        d = dict(row)
+        d["scopes"] = json.loads(d["scopes"])
+        return d
+
     def get_token_by_hash(self, token_hash: str) -> dict | None:
         rows = self._read("SELECT * FROM api_tokens WHERE token_hash = ?", (token_hash,))
-        return dict(rows[0]) if rows else None
+        return self._token(rows[0]) if rows else None
+
+    def list_tokens(self, user_id: str | None = None) -> list[dict]:
+        """Tokens (without their hashes), newest first; only ``user_id``'s when given."""
+        sql = "SELECT * FROM api_tokens" + (" WHERE user_id = ?" if user_id else "") + " ORDER BY created_at DESC, id"
+        return [{k: v for k, v in self._token(r).items() if k != "token_hash"} for r in self._read(sql, (user_id,) if user_id else ())]
+
+    # audit log ----------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, target: str | None = None, detail: dict | None = None, ip: str | None = None) -> None:
+        """Append one audit entry (the table refuses updates and deletes)."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO audit_log (at, actor, action, target, detail, ip) VALUES (?,?,?,?,?,?)",
+                (now_iso(), actor, action, target, _dumps(detail or {}), ip),
+            )
+
+    def list_audit(self, *, since: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        """Audit entries newest first, optionally from ``since`` (ISO time) and of one ``action``."""
+        where, params = [], []
+        if since:
+            where.append("at >= ?")
+            params.append(since)
+        if action:
+            where.append("action = ?")
+            params.append(action)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self._read(f"SELECT count(*) FROM audit_log{clause}", params)[0][0]
+        rows = self._read(f"SELECT * FROM audit_log{clause} ORDER BY seq DESC LIMIT ? OFFSET ?", params + [limit, offset])
+        return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows], total
 
     def revoke_token(self, token_id: str) -> None:
         with self._write() as conn:
