@@ -117,6 +117,32 @@ class GraphStore(Protocol):
     def history(self, entity_id: str) -> list[dict]:
         """History entries for an actor or tie, oldest first."""
 
+    # analytics ----------------------------------------------------------------------------
+    def revision(self) -> int:
+        """A number that changes whenever an actor or tie changes (SQLite: the last history seq).
+
+        Cheap to call on every request: the analytics keep their in-memory projection until it
+        moves (see :mod:`graph_service.analytics.projection`)."""
+
+    def save_snapshot(self, snapshot: dict, *, by: str) -> dict:
+        """Keep an analytics snapshot ``{"name", "coordinator_id", "metrics": {...}}``; returns it
+        with ``id`` (int, increasing), ``taken_at`` (ISO UTC) and ``created_by`` added."""
+
+    def list_snapshots(self, *, limit: int = 100) -> list[dict]:
+        """Snapshots newest first, without their ``metrics``."""
+
+    def get_snapshot(self, snapshot_id: int) -> dict | None:
+        """One snapshot with its ``metrics``, or ``None``."""
+
+    # whole-store dump ---------------------------------------------------------------------
+    def export_records(self) -> dict:
+        """``{"actors", "ties", "history", "users", "tokens", "audit"}``: every record, deleted ones
+        included, each list in a fixed order (ids; history and audit by sequence)."""
+
+    def import_records(self, records: dict) -> None:
+        """Load an :meth:`export_records` dump into an empty store exactly (ids, timestamps, history).
+        One transaction; Conflict if the store is not empty."""
+
     # users and tokens ---------------------------------------------------------------------
     def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict: ...
 

@@ -549,6 +549,37 @@ class SQLiteStore:
             for r in rows
         ]
 
+    # analytics ----------------------------------------------------------------------------
+    def revision(self) -> int:
+        """The last history sequence number: every actor or tie write appends one (0 when empty)."""
+        return self._read("SELECT coalesce(max(seq), 0) FROM history")[0][0]
+
+    def save_snapshot(self, snapshot: dict, *, by: str) -> dict:
+        record = {"name": snapshot.get("name") or "", "coordinator_id": snapshot.get("coordinator_id"),
+                  "taken_at": now_iso(), "created_by": by, "metrics": snapshot["metrics"]}
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO analytics_snapshots (name, coordinator_id, taken_at, created_by, metrics) VALUES (?,?,?,?,?)",
+                (record["name"], record["coordinator_id"], record["taken_at"], by, _dumps(record["metrics"])),
+            )
+            record["id"] = cur.lastrowid
+        return record
+
+    def list_snapshots(self, *, limit: int = 100) -> list[dict]:
+        rows = self._read(
+            "SELECT id, name, coordinator_id, taken_at, created_by FROM analytics_snapshots ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [dict(r) for r in rows]
+
+    def get_snapshot(self, snapshot_id: int) -> dict | None:
+        rows = self._read("SELECT * FROM analytics_snapshots WHERE id = ?", (snapshot_id,))
+        if not rows:
+            return None
+        record = dict(rows[0])
+        record["metrics"] = json.loads(record["metrics"])
+        return record
+
     # users and tokens ---------------------------------------------------------------------
     def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict:
         user = {"id": uuid.uuid4().hex, "username": username, "password_hash": password_hash, "role": role,
@@ -640,3 +671,82 @@ class SQLiteStore:
     def revoke_token(self, token_id: str) -> None:
         with self._write() as conn:
             conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_iso(), token_id))
+
+    # whole-store dump (backup / restore / copy between stores) ----------------------------
+    def export_records(self) -> dict:
+        """Every record, deleted ones and history included, in a fixed order (see ``GraphStore``)."""
+        with self._snapshot() as conn:
+            return {
+                "actors": [self._actor(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")],
+                "ties": [self._tie(r) for r in conn.execute("SELECT * FROM ties ORDER BY id")],
+                "history": [
+                    {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
+                     "at": r["at"], "by": r["by"],
+                     "before": json.loads(r["before"]) if r["before"] else None,
+                     "after": json.loads(r["after"]) if r["after"] else None}
+                    for r in conn.execute("SELECT * FROM history ORDER BY seq")
+                ],
+                "users": [dict(r) for r in conn.execute("SELECT * FROM users ORDER BY id")],
+                "tokens": [self._token(r) for r in conn.execute("SELECT * FROM api_tokens ORDER BY id")],
+                "audit": [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")],
+            }
+
+    @contextlib.contextmanager
+    def _snapshot(self):
+        conn = self._conn()
+        conn.execute("BEGIN")  # one read transaction: a consistent picture while writers go on
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def import_records(self, records: dict) -> None:
+        """Load an :meth:`export_records` dump into this EMPTY store, exactly, in one transaction.
+
+        Raises Conflict when the store already holds actors or users.
+        """
+        with self._write() as conn:
+            if conn.execute("SELECT (SELECT count(*) FROM actors) + (SELECT count(*) FROM users)").fetchone()[0]:
+                raise Conflict("the store is not empty; restore into a new, empty store")
+            for a in records.get("actors", []):
+                conn.execute(
+                    "INSERT INTO actors (id, name, name_folded, aliases_folded, kind, aliases, description, tags, country, city,"
+                    " contact_details, attributes, source, created_at, created_by, updated_at, updated_by, deleted_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (a["id"], a["name"], fold(a["name"]), _dumps([fold(x) for x in a["aliases"]]), a["kind"],
+                     _dumps(a["aliases"]), a["description"], _dumps(a["tags"]), a["country"], a["city"],
+                     _dumps(a["contact_details"]), _dumps(a["attributes"]), a["source"], a["created_at"],
+                     a["created_by"], a["updated_at"], a["updated_by"], a["deleted_at"]),
+                )
+            for t in records.get("ties", []):
+                conn.execute(
+                    "INSERT INTO ties (id, source_id, target_id, type, label, directed, strength, since, until, last_contact,"
+                    " source, description, attributes, created_at, created_by, updated_at, updated_by, deleted_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (t["id"], t["source_id"], t["target_id"], t["type"], t["label"], int(bool(t["directed"])), t["strength"],
+                     t["since"], t["until"], t["last_contact"], t["source"], t["description"], _dumps(t["attributes"]),
+                     t["created_at"], t["created_by"], t["updated_at"], t["updated_by"], t["deleted_at"]),
+                )
+            for h in records.get("history", []):
+                conn.execute(
+                    "INSERT INTO history (seq, entity_type, entity_id, action, at, by, before, after) VALUES (?,?,?,?,?,?,?,?)",
+                    (h["id"], h["entity_type"], h["entity_id"], h["action"], h["at"], h["by"],
+                     None if h["before"] is None else _dumps(h["before"]), None if h["after"] is None else _dumps(h["after"])),
+                )
+            for u in records.get("users", []):
+                conn.execute(
+                    "INSERT INTO users (id, username, password_hash, role, created_at, created_by, disabled_at) VALUES (?,?,?,?,?,?,?)",
+                    (u["id"], u["username"], u["password_hash"], u["role"], u["created_at"], u["created_by"], u["disabled_at"]),
+                )
+            for t in records.get("tokens", []):
+                conn.execute(
+                    "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at, scopes)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (t["id"], t["user_id"], t["name"], t["token_hash"], t["created_at"], t["expires_at"], t["revoked_at"],
+                     _dumps(t["scopes"])),
+                )
+            for e in records.get("audit", []):
+                conn.execute(
+                    "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip) VALUES (?,?,?,?,?,?,?)",
+                    (e["seq"], e["at"], e["actor"], e["action"], e["target"], _dumps(e["detail"]), e["ip"]),
+                )
