@@ -1,0 +1,1027 @@
+"""The Neo4j store: the same :class:`~graph_service.store.base.GraphStore` contract on a Neo4j server.
+
+Graph model
+-----------
+- ``(:Actor {id, name, name_folded, aliases, aliases_folded, kind, description, tags, country,
+  city, contact_details, attributes, source, created_at, created_by, updated_at, updated_by,
+  deleted_at})``. ``aliases``, ``tags`` and ``aliases_folded`` are native string lists;
+  ``contact_details`` and ``attributes`` are JSON strings. ``name_folded``/``aliases_folded``
+  hold :func:`graph_service.model.fold` of the name and aliases, for accent-insensitive search.
+- ``(:Actor)-[:TIE {id, type, label, directed, strength, since, until, last_contact, source,
+  description, attributes, created_at, ...}]->(:Actor)``: one relationship type; the tie's own
+  type is the ``type`` property, so no statement needs a dynamic relationship type. ``source_id``
+  and ``target_id`` are the ends' ids and are not stored on the relationship.
+- ``(:HistoryEntry {seq, entity_type, entity_id, action, at, by, before, after})`` with ``seq``
+  from a ``(:Sequence {name: 'history'})`` counter; ``before``/``after`` are JSON strings.
+- ``(:User {id, username, username_key, ...})`` and ``(:ApiToken {id, user_id, token_hash,
+  scopes, ...})``. ``username_key`` is the name with ASCII letters lower-cased, which is what
+  SQLite's ``COLLATE NOCASE`` compares, so both stores accept and refuse the same names.
+- ``(:AuditEntry {seq, at, actor, action, target, detail, ip})`` (no method changes or removes
+  one) and ``(:AnalyticsSnapshot {id, name, coordinator_id, taken_at, created_by, metrics})``;
+  ``seq``/``id`` come from ``(:Sequence {name: 'audit'|'snapshot'})`` counters.
+
+Driver practice (as in the project's design notes): one lazily created :class:`neo4j.Driver` per store
+(``verify_connectivity()`` on creation), ``database`` always given, ``Driver.execute_query`` for
+single statements and ``Session.execute_read``/``execute_write`` with idempotent transaction
+functions for the rest. Every statement comes from the :mod:`queries` catalogue and gets values
+only as parameters. Short connection timeouts make an unreachable server raise
+:class:`~graph_service.errors.StoreUnavailable` within seconds.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import uuid
+from collections import defaultdict
+from typing import Any, Callable, Iterable, Iterator
+
+import queries
+from neo4j import GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
+from ..model import fold, now_iso, slug_id
+from .common import (
+    ACTOR_DATA_FIELDS,
+    TIE_DATA_FIELDS,
+    best_tie,
+    changed_fields,
+    lexicographic_shortest_path,
+    unique_id,
+)
+
+#: Rows per ``UNWIND $rows`` statement inside one batch transaction.
+BATCH_SIZE = 1000
+
+#: Driver settings: fail fast (seconds, not minutes) when the server cannot be reached.
+DRIVER_CONFIG: dict[str, Any] = {
+    "connection_timeout": 3.0,
+    "connection_acquisition_timeout": 5.0,
+    "max_transaction_retry_time": 2.0,
+    "max_connection_lifetime": 3600,
+    # Server notifications go to the driver's logger; never turn them into Python warnings
+    # (the test suite treats warnings as errors, and ``python -X dev`` would enable them).
+    "warn_notification_severity": "OFF",
+    # "property key does not exist" (e.g. no record was ever soft-deleted) is expected here.
+    "notifications_disabled_classifications": ["UNRECOGNIZED"],
+    "user_agent": "graph-service",
+}
+
+ACTOR_KEYS = (
+    "id", "name", "kind", "aliases", "description", "tags", "country", "city", "contact_details",
+    "attributes", "source", "created_at", "created_by", "updated_at", "updated_by", "deleted_at",
+)
+TIE_KEYS = (
+    "id", "source_id", "target_id", "type", "label", "directed", "strength", "since", "until",
+    "last_contact", "source", "description", "attributes", "created_at", "created_by", "updated_at",
+    "updated_by", "deleted_at",
+)
+USER_KEYS = ("id", "username", "password_hash", "role", "created_at", "created_by", "disabled_at")
+TOKEN_KEYS = ("id", "user_id", "name", "token_hash", "created_at", "expires_at", "revoked_at", "scopes")
+DEFAULT_SCOPES = ("read", "write", "import")
+AUDIT_KEYS = ("seq", "at", "actor", "action", "target", "detail", "ip")
+SNAPSHOT_KEYS = ("id", "name", "coordinator_id", "taken_at", "created_by", "metrics")
+USER_ROLES = ("viewer", "editor", "admin")
+
+_ACTOR_DEFAULTS = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
+                   "country": "", "city": "", "source": ""}
+_TIE_DEFAULTS = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
+                 "last_contact": None, "source": "", "description": "", "attributes": {}}
+
+# Driver errors meaning "the server cannot serve us now" (down, unreachable, bad credentials,
+# database missing or unavailable): the API answers 503 for these.
+_UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,  # includes SessionExpired's siblings and IncompleteCommit
+    neo4j_errors.SessionExpired,
+    neo4j_errors.ConnectionPoolError,  # includes ConnectionAcquisitionTimeoutError
+    neo4j_errors.AuthError,
+    neo4j_errors.Forbidden,
+    neo4j_errors.TransientError,  # includes DatabaseUnavailable; raised after retries ran out
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _loads(value: Any, default: Any) -> Any:
+    if value is None:
+        return default
+    return json.loads(value)
+
+
+def _nocase(text: str) -> str:
+    """ASCII letters lower-cased, others kept: SQLite's ``NOCASE`` collation, used for usernames."""
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+
+
+def _chunks(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# row <-> record mapping ------------------------------------------------------------------
+def _actor(props: dict) -> dict:
+    """Actor record (base.py shape) from the node's properties."""
+    d = {k: props.get(k) for k in ACTOR_KEYS}
+    d["aliases"] = list(d["aliases"] or [])
+    d["tags"] = list(d["tags"] or [])
+    d["contact_details"] = _loads(d["contact_details"], [])
+    d["attributes"] = _loads(d["attributes"], {})
+    return d
+
+
+def _actor_props(record: dict) -> dict:
+    """Node properties for an actor record (every key present; ``None`` removes a property)."""
+    aliases = list(record.get("aliases") or [])
+    return {
+        "id": record["id"],
+        "name": record.get("name"),
+        "name_folded": fold(record.get("name")),
+        "aliases": aliases,
+        "aliases_folded": [fold(a) for a in aliases],
+        "kind": record.get("kind"),
+        "description": record.get("description"),
+        "tags": list(record.get("tags") or []),
+        "country": record.get("country"),
+        "city": record.get("city"),
+        "contact_details": _dumps(record.get("contact_details") or []),
+        "attributes": _dumps(record.get("attributes") or {}),
+        "source": record.get("source"),
+        "created_at": record.get("created_at"),
+        "created_by": record.get("created_by"),
+        "updated_at": record.get("updated_at"),
+        "updated_by": record.get("updated_by"),
+        "deleted_at": record.get("deleted_at"),
+    }
+
+
+def _tie(props: dict) -> dict:
+    """Tie record (base.py shape) from relationship properties plus ``source_id``/``target_id``."""
+    d = {k: props.get(k) for k in TIE_KEYS}
+    d["directed"] = bool(d["directed"])
+    d["attributes"] = _loads(d["attributes"], {})
+    return d
+
+
+def _tie_props(record: dict) -> dict:
+    """Relationship properties for a tie record (the ends are the relationship's nodes)."""
+    return {
+        "id": record["id"],
+        "type": record.get("type"),
+        "label": record.get("label") or "",
+        "directed": bool(record.get("directed")),
+        "strength": record.get("strength"),
+        "since": record.get("since"),
+        "until": record.get("until"),
+        "last_contact": record.get("last_contact"),
+        "source": record.get("source") or "",
+        "description": record.get("description") or "",
+        "attributes": _dumps(record.get("attributes") or {}),
+        "created_at": record.get("created_at"),
+        "created_by": record.get("created_by"),
+        "updated_at": record.get("updated_at"),
+        "updated_by": record.get("updated_by"),
+        "deleted_at": record.get("deleted_at"),
+    }
+
+
+def _tie_as_stored(record: dict) -> dict:
+    """What reading ``record`` back would give (the same coalescing as the SQLite store)."""
+    return _tie({**_tie_props(record), "source_id": record["source_id"], "target_id": record["target_id"]})
+
+
+def _user(props: dict) -> dict:
+    return {k: props.get(k) for k in USER_KEYS}
+
+
+def _token(props: dict) -> dict:
+    d = {k: props.get(k) for k in TOKEN_KEYS}
+    d["scopes"] = list(DEFAULT_SCOPES if d["scopes"] is None else d["scopes"])
+    return d
+
+
+def _history(props: dict) -> dict:
+    return {
+        "id": props["seq"], "entity_type": props["entity_type"], "entity_id": props["entity_id"],
+        "action": props["action"], "at": props["at"], "by": props["by"],
+        "before": json.loads(props["before"]) if props.get("before") else None,
+        "after": json.loads(props["after"]) if props.get("after") else None,
+    }
+
+
+def _audit(props: dict) -> dict:
+    d = {k: props.get(k) for k in AUDIT_KEYS}
+    d["detail"] = _loads(d["detail"], {})
+    return d
+
+
+class _Work:
+    """A transaction plus the history entries it will append (written by :meth:`flush_history`)."""
+
+    def __init__(self, tx):
+        self.tx = tx
+        self.entries: list[dict] = []
+
+    def run(self, query_name: str, /, **params) -> list:
+        """Run catalogue statement ``query_name`` in this transaction; returns its records."""
+        return list(self.tx.run(queries.load(query_name), params))
+
+    def value(self, query_name: str, key: str, /, **params) -> Any:
+        """``key`` of the first record of ``query_name`` (``None`` without records)."""
+        rows = self.run(query_name, **params)
+        return rows[0][key] if rows else None
+
+    def history(self, entity_type: str, entity_id: str, action: str, by: str, before, after) -> None:
+        self.entries.append({
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "action": action,
+            "at": now_iso(),
+            "by": by,
+            "before": None if before is None else _dumps(before),
+            "after": None if after is None else _dumps(after),
+        })
+
+    def flush_history(self) -> None:
+        if not self.entries:
+            return
+        n = len(self.entries)
+        last = self.value("history_reserve", "last", n=n)
+        for i, entry in enumerate(self.entries):
+            entry["seq"] = last - n + 1 + i
+        for rows in _chunks(self.entries):
+            self.run("history_append", rows=rows)
+        self.entries = []
+
+    # reads used by write transactions
+    def actor(self, actor_id: str) -> dict | None:
+        rows = self.run("actor_get", id=actor_id)
+        return _actor(rows[0]["actor"]) if rows else None
+
+    def actors(self, ids: Iterable[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            for row in self.run("actors_by_ids", ids=chunk):
+                out[row["actor"]["id"]] = _actor(row["actor"])
+        return out
+
+    def tie(self, tie_id: str) -> dict | None:
+        rows = self.run("tie_get", id=tie_id)
+        return _tie(rows[0]["tie"]) if rows else None
+
+    def ties(self, ids: Iterable[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            for row in self.run("ties_by_ids", ids=chunk):
+                out[row["tie"]["id"]] = _tie(row["tie"])
+        return out
+
+
+def _check_ends(tie: dict, actors: dict[str, dict | None]) -> None:
+    """ValidationError naming each end that is missing or deleted (as the SQLite store does)."""
+    missing = []
+    for field in ("source_id", "target_id"):
+        end = actors.get(tie[field])
+        if end is None or end.get("deleted_at"):
+            missing.append({"field": field, "message": f"no actor with id {tie[field]!r}"})
+    if missing:
+        raise ValidationError(missing)
+
+
+def _new_actor(actor: dict, by: str) -> dict:
+    now = now_iso()
+    record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
+    record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
+    return record
+
+
+def _new_tie(tie: dict, by: str) -> dict:
+    now = now_iso()
+    record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
+    record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
+    return record
+
+
+class Neo4jStore:
+    """GraphStore on a Neo4j 5 server (Community, Enterprise or Aura; no APOC).
+
+    Parameters
+    ----------
+    uri : str
+        ``bolt://host:7687``, ``neo4j://...`` or ``neo4j+s://...``.
+    username, password : str
+        Credentials (``NEO4J_USERNAME``/``NEO4J_PASSWORD``).
+    database : str
+        Database name, passed with every statement (default ``"neo4j"``).
+
+    Nothing connects until the first call; then one driver is created and checked with
+    ``verify_connectivity()``. Every method raises :class:`StoreUnavailable` when the server cannot
+    be reached (within a few seconds, see :data:`DRIVER_CONFIG`) or refuses the credentials.
+    """
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, username: str, password: str | None, database: str = "neo4j"):
+        self.uri = uri
+        self.username = username
+        self._password = password
+        self.database = database or "neo4j"
+        self._driver = None
+        self._driver_lock = threading.Lock()
+
+    # lifecycle ---------------------------------------------------------------------------
+    def describe(self) -> str:
+        return f"Neo4j {self.uri} (database {self.database})"
+
+    def _get_driver(self):
+        """The store's driver, created and verified on first use (call inside :meth:`_errors`)."""
+        driver = self._driver
+        if driver is not None:
+            return driver
+        with self._driver_lock:
+            if self._driver is None:
+                try:
+                    driver = GraphDatabase.driver(
+                        self.uri, auth=(self.username, self._password or ""), **DRIVER_CONFIG
+                    )
+                except (ValueError, neo4j_errors.ConfigurationError) as exc:
+                    raise StoreUnavailable(f"invalid Neo4j URI {self.uri!r}: {exc}") from exc
+                try:
+                    driver.verify_connectivity()
+                except BaseException:
+                    driver.close()
+                    raise
+                self._driver = driver
+            return self._driver
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Translate driver errors: unreachable/unauthorised -> StoreUnavailable."""
+        try:
+            yield
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is not available: {exc}") from exc
+        except neo4j_errors.ClientError as exc:
+            if (exc.code or "").startswith("Neo.ClientError.Database."):
+                raise StoreUnavailable(f"Neo4j database {self.database!r} at {self.uri}: {exc}") from exc
+            raise
+        except OSError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is not reachable: {exc}") from exc
+
+    def _query(self, query_name: str, /, *, write: bool = False, **params) -> list:
+        """Run one catalogue statement with ``Driver.execute_query``; returns its records."""
+        with self._errors():
+            driver = self._get_driver()
+            result = driver.execute_query(
+                queries.load(query_name),
+                parameters_=params,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+                database_=self.database,
+            )
+            return result.records
+
+    def _session(self):
+        driver = self._get_driver()
+        # share the execute_query bookmarks so sessions read their own (and execute_query's) writes
+        return driver.session(database=self.database, bookmark_manager=driver.execute_query_bookmark_manager)
+
+    def _read(self, work: Callable[[_Work], Any]) -> Any:
+        """Run ``work`` in a managed read transaction (retried on transient errors)."""
+        with self._errors(), self._session() as session:
+            return session.execute_read(lambda tx: work(_Work(tx)))
+
+    def _write(self, work: Callable[[_Work], Any]) -> Any:
+        """Run ``work`` in a managed write transaction; its history entries are appended last.
+
+        ``work`` reads what it needs and computes its writes inside the transaction, so a retry
+        (deadlock, leader switch) repeats it whole. Errors it raises roll everything back.
+        """
+
+        def run(tx):
+            w = _Work(tx)
+            result = work(w)
+            w.flush_history()
+            return result
+
+        with self._errors(), self._session() as session:
+            return session.execute_write(run)
+
+    def close(self) -> None:
+        """Close the driver (a later call opens a new one)."""
+        with self._driver_lock:
+            if self._driver is not None:
+                self._driver.close()
+                self._driver = None
+
+    def ping(self) -> None:
+        """Raise :class:`StoreUnavailable` unless the server answers ``RETURN 1`` on the database."""
+        self._query("ping")
+
+    def init_schema(self) -> None:
+        """Create the named uniqueness constraints and indexes (``queries/schema.cypher``).
+
+        Idempotent (``IF NOT EXISTS``); actor id, tie id (a relationship uniqueness constraint),
+        user id and username, token id and hash, history seq are unique; ``Actor.name_folded``
+        has a range and a text index.
+        """
+        with self._errors():
+            driver = self._get_driver()
+            for statement in queries.statements("schema"):
+                driver.execute_query(statement, routing_=RoutingControl.WRITE, database_=self.database)
+
+    # actors -------------------------------------------------------------------------------
+    def get_actor(self, actor_id: str, *, include_deleted: bool = False) -> dict | None:
+        """The actor with ``actor_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
+        rows = self._query("actor_get", id=actor_id)
+        if not rows:
+            return None
+        actor = _actor(rows[0]["actor"])
+        if actor["deleted_at"] and not include_deleted:
+            return None
+        return actor
+
+    def list_actors(self, *, kind=None, tag=None, city=None, q=None, limit=50, offset=0, include_deleted=False):
+        """``(actors, total)``: see :meth:`GraphStore.list_actors` (``queries/search_actors.cypher``)."""
+        rows = self._query(
+            "search_actors",
+            kind=kind or None,
+            tag=tag or None,
+            city=city.strip() if city else None,
+            q=fold(q) if q else None,
+            include_deleted=bool(include_deleted),
+            offset=max(int(offset), 0),
+            limit=max(int(limit), 0),
+        )
+        row = rows[0]
+        return [_actor(a) for a in row["actors"]], row["total"]
+
+    def find_actors_by_name(self, name: str) -> list[dict]:
+        """Live actors whose folded name or an alias equals ``fold(name)``, by id."""
+        return [_actor(r["actor"]) for r in self._query("actors_by_name", key=fold(name))]
+
+    def create_actor(self, actor: dict, *, by: str) -> dict:
+        """Insert an actor; its id is ``actor["id"]`` or a free slug of the name (``x``, ``x-2``...).
+
+        Returns the stored record. Raises :class:`Conflict` if the given id is used (also by a
+        deleted actor).
+        """
+
+        def work(w: _Work) -> dict:
+            if actor.get("id"):
+                if w.actor(actor["id"]) is not None:
+                    raise Conflict(f"an actor with id {actor['id']!r} already exists")
+                actor_id = actor["id"]
+            else:
+                base = slug_id(actor["name"])
+                w.run("actor_ids_lock")
+                taken = {r["id"] for r in w.run("actor_ids_taken", base=base, prefix=base + "-")}
+                actor_id = unique_id(base, taken.__contains__)
+            record = _new_actor({**actor, "id": actor_id}, by)
+            w.run("actor_upsert", rows=[_actor_props(record)])
+            w.history("actor", actor_id, "create", by, None, record)
+            return record
+
+        for attempt in range(3):
+            try:
+                return self._write(work)
+            except neo4j_errors.ConstraintError:
+                # another writer took the same id between our read and our write
+                if actor.get("id") or attempt == 2:
+                    raise Conflict(f"an actor with id {actor.get('id') or slug_id(actor['name'])!r} already exists") from None
+        raise AssertionError("unreachable")
+
+    def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
+        """Apply the fields of ``changes`` that differ; returns the record. NotFound if missing/deleted.
+
+        When nothing differs, nothing is written and ``updated_at`` stays.
+        """
+
+        def work(w: _Work) -> dict:
+            before = w.actor(actor_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            diff = changed_fields(before, changes, ACTOR_DATA_FIELDS)
+            if not diff:
+                return before
+            after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+            w.run("actor_upsert", rows=[_actor_props(after)])
+            w.history("actor", actor_id, "update", by, before, after)
+            return after
+
+        return self._write(work)
+
+    def delete_actor(self, actor_id: str, *, by: str) -> None:
+        """Soft-delete an actor and its live ties (one history entry each). NotFound if missing/deleted."""
+
+        def work(w: _Work) -> None:
+            before = w.actor(actor_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            now = now_iso()
+            rows = []
+            for r in w.run("live_ties_of_actor", actor_id=actor_id):
+                tie = _tie(r["tie"])
+                after = {**tie, "deleted_at": now, "updated_at": now, "updated_by": by}
+                rows.append({"id": tie["id"], "props": _tie_props(after)})
+                w.history("tie", tie["id"], "delete", by, tie, {**tie, "deleted_at": now})
+            for chunk in _chunks(rows):
+                w.run("tie_update", rows=chunk)
+            after = {**before, "deleted_at": now, "updated_at": now, "updated_by": by}
+            w.run("actor_upsert", rows=[_actor_props(after)])
+            w.history("actor", actor_id, "delete", by, before, {**before, "deleted_at": now})
+
+        self._write(work)
+
+    # ties ---------------------------------------------------------------------------------
+    def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None:
+        """The tie with ``tie_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
+        rows = self._query("tie_get", id=tie_id)
+        if not rows:
+            return None
+        tie = _tie(rows[0]["tie"])
+        if tie["deleted_at"] and not include_deleted:
+            return None
+        return tie
+
+    def list_ties(self, *, actor_id=None, type=None, limit=100, offset=0, include_deleted=False):
+        """``(ties, total)`` ordered by id; ``actor_id`` matches either end, ``type`` the tie type."""
+        params = dict(type=type or None, include_deleted=bool(include_deleted),
+                      offset=max(int(offset), 0), limit=max(int(limit), 0))
+        if actor_id:
+            rows = self._query("list_ties_of_actor", actor_id=actor_id, **params)
+        else:
+            rows = self._query("list_ties", **params)
+        row = rows[0]
+        return [_tie(t) for t in row["ties"]], row["total"]
+
+    def create_tie(self, tie: dict, *, by: str) -> dict:
+        """Insert a tie between live actors; id given or ``t-<random>``.
+
+        Raises :class:`ValidationError` naming each missing or deleted end, :class:`Conflict` if the
+        id is used.
+        """
+
+        def work(w: _Work) -> dict:
+            _check_ends(tie, w.actors([tie["source_id"], tie["target_id"]]))
+            if tie.get("id"):
+                if w.tie(tie["id"]) is not None:
+                    raise Conflict(f"a tie with id {tie['id']!r} already exists")
+                tie_id = tie["id"]
+            else:
+                tie_id = "t-" + uuid.uuid4().hex[:20]
+            record = _new_tie({**tie, "id": tie_id}, by)
+            w.run("tie_create", rows=[{"source_id": record["source_id"], "target_id": record["target_id"],
+                                       "props": _tie_props(record)}])
+            w.history("tie", tie_id, "create", by, None, record)
+            return record
+
+        try:
+            return self._write(work)
+        except neo4j_errors.ConstraintError:
+            raise Conflict(f"a tie with id {tie.get('id')!r} already exists") from None
+
+    def update_tie(self, tie_id: str, changes: dict, *, by: str) -> dict:
+        """Apply the fields of ``changes`` that differ (the ends never change); returns the record.
+
+        NotFound if missing/deleted; ValidationError if ``until`` would be before ``since``.
+        """
+
+        def work(w: _Work) -> dict:
+            before = w.tie(tie_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no tie with id {tie_id!r}")
+            merged = {**before, **changes}
+            if merged.get("since") and merged.get("until") and merged["until"] < merged["since"]:
+                raise ValidationError([{"field": "until", "message": "is before since"}])
+            diff = changed_fields(before, changes, TIE_DATA_FIELDS)
+            if not diff:
+                return before
+            after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+            w.run("tie_update", rows=[{"id": tie_id, "props": _tie_props(after)}])
+            w.history("tie", tie_id, "update", by, before, after)
+            return after
+
+        return self._write(work)
+
+    def delete_tie(self, tie_id: str, *, by: str) -> None:
+        """Soft-delete a tie (history ``delete``). NotFound if missing/deleted."""
+
+        def work(w: _Work) -> None:
+            before = w.tie(tie_id)
+            if before is None or before["deleted_at"]:
+                raise NotFound(f"no tie with id {tie_id!r}")
+            now = now_iso()
+            after = {**before, "deleted_at": now, "updated_at": now, "updated_by": by}
+            w.run("tie_update", rows=[{"id": tie_id, "props": _tie_props(after)}])
+            w.history("tie", tie_id, "delete", by, before, {**before, "deleted_at": now})
+
+        self._write(work)
+
+    # batches ------------------------------------------------------------------------------
+    def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
+        """Upsert actors then ties by id in ONE write transaction: all or nothing.
+
+        Existing records are read in bulk, diffs computed with :func:`common.changed_fields`
+        (a deleted record in the batch is restored), then written with ``UNWIND $rows`` statements
+        of :data:`BATCH_SIZE` rows. A tie whose end is missing or deleted raises
+        :class:`ValidationError` and nothing is written.
+
+        Returns ``{"actors": {"created", "updated", "unchanged"}, "ties": {...}}`` counts.
+        """
+        actors = list(actors)
+        ties = list(ties)
+
+        def work(w: _Work) -> dict:
+            summary = {
+                "actors": {"created": 0, "updated": 0, "unchanged": 0},
+                "ties": {"created": 0, "updated": 0, "unchanged": 0},
+            }
+            known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
+            actor_writes: dict[str, dict] = {}
+            for actor in actors:
+                before = known.get(actor["id"])
+                if before is None:
+                    record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by)
+                    w.history("actor", record["id"], "create", by, None, record)
+                    known[record["id"]] = actor_writes[record["id"]] = record
+                    summary["actors"]["created"] += 1
+                    continue
+                diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
+                if before["deleted_at"]:
+                    diff["deleted_at"] = None
+                if diff:
+                    after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+                    w.history("actor", after["id"], "restore" if before["deleted_at"] else "update", by, before, after)
+                    known[after["id"]] = actor_writes[after["id"]] = after
+                    summary["actors"]["updated"] += 1
+                else:
+                    summary["actors"]["unchanged"] += 1
+
+            known_ties = w.ties([t["id"] for t in ties])
+            tie_creates: dict[str, dict] = {}
+            tie_updates: dict[str, dict] = {}
+            for tie in ties:
+                _check_ends(tie, known)
+                before = known_ties.get(tie["id"])
+                if before is None:
+                    record = _new_tie({**_TIE_DEFAULTS, **tie}, by)
+                    w.history("tie", record["id"], "create", by, None, record)
+                    tie_creates[record["id"]] = record
+                    known_ties[record["id"]] = _tie_as_stored(record)
+                    summary["ties"]["created"] += 1
+                    continue
+                diff = changed_fields(before, tie, TIE_DATA_FIELDS)
+                if before["deleted_at"]:
+                    diff["deleted_at"] = None
+                if diff:
+                    after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+                    w.history("tie", after["id"], "update", by, before, after)
+                    # a tie's ends never change (as in SQLite, where the UPDATE leaves them)
+                    stored = {**after, "source_id": before["source_id"], "target_id": before["target_id"]}
+                    if after["id"] in tie_creates:
+                        tie_creates[after["id"]] = stored
+                    else:
+                        tie_updates[after["id"]] = stored
+                    known_ties[after["id"]] = _tie_as_stored(stored)
+                    summary["ties"]["updated"] += 1
+                else:
+                    summary["ties"]["unchanged"] += 1
+
+            for chunk in _chunks([_actor_props(a) for a in actor_writes.values()]):
+                w.run("actor_upsert", rows=chunk)
+            create_rows = [{"source_id": t["source_id"], "target_id": t["target_id"], "props": _tie_props(t)}
+                           for t in tie_creates.values()]
+            for chunk in _chunks(create_rows):
+                written = w.value("tie_create", "written", rows=chunk)
+                if written != len(chunk):  # cannot happen after _check_ends; never commit half a batch
+                    raise RuntimeError(f"created {written} of {len(chunk)} ties")
+            for chunk in _chunks([{"id": t["id"], "props": _tie_props(t)} for t in tie_updates.values()]):
+                w.run("tie_update", rows=chunk)
+            return summary
+
+        try:
+            return self._write(work)
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
+
+    # graph queries ------------------------------------------------------------------------
+    @staticmethod
+    def _neighbours(w: _Work, ids: list[str]) -> list[tuple[str, str]]:
+        """(from, to) pairs over live ties touching ``ids``, both directions."""
+        pairs: list[tuple[str, str]] = []
+        for chunk in _chunks(ids):
+            pairs.extend((r["from_id"], r["to_id"]) for r in w.run("neighbours", ids=chunk))
+        return pairs
+
+    def ego_network(self, actor_id: str, depth: int = 1) -> dict:
+        """``{"centre", "depth", "actors", "ties"}``: live actors within ``depth`` hops of the centre
+        (ties usable either way; one ``neighbours`` query per level) and the live ties among them,
+        both ordered by id. NotFound for an unknown or deleted centre."""
+
+        def work(w: _Work) -> dict:
+            centre = w.actor(actor_id)
+            if centre is None or centre["deleted_at"]:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            seen = {actor_id}
+            frontier = [actor_id]
+            for _ in range(depth):
+                nxt = []
+                for _, other in self._neighbours(w, frontier):
+                    if other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+                if not nxt:
+                    break
+                frontier = nxt
+            ids = sorted(seen)
+            found = w.actors(ids)
+            actors = [found[i] for i in ids if i in found]
+            ties = [_tie(r["tie"]) for r in w.run("ego_network_ties", ids=ids)]
+            return {"centre": actor_id, "depth": depth, "actors": actors, "ties": ties}
+
+        return self._read(work)
+
+    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
+        """The who-knows-whom path ``[{"actor", "tie"}, ...]`` or ``None`` beyond ``max_depth`` hops.
+
+        Breadth-first search with one ``neighbours`` query per level (ties usable either way)
+        records every shortest-path predecessor; :func:`common.lexicographic_shortest_path` picks
+        the path whose id sequence sorts first and :func:`common.best_tie` the tie per step, so
+        the answer is the SQLite store's. NotFound for an unknown or deleted end.
+        """
+
+        def work(w: _Work):
+            ends = w.actors([from_id, to_id])
+            for end in (from_id, to_id):
+                if end not in ends or ends[end]["deleted_at"]:
+                    raise NotFound(f"no actor with id {end!r}")
+            if from_id == to_id:
+                return [{"actor": ends[from_id], "tie": None}]
+            preds: dict[str, set[str]] = defaultdict(set)
+            dist = {from_id: 0}
+            frontier = [from_id]
+            found = False
+            for level in range(1, max_depth + 1):
+                nxt: set[str] = set()
+                for a, b in self._neighbours(w, frontier):
+                    if b not in dist or dist[b] == level:
+                        if b not in dist:
+                            dist[b] = level
+                            nxt.add(b)
+                        preds[b].add(a)
+                if to_id in nxt:
+                    found = True
+                    break
+                if not nxt:
+                    break
+                frontier = sorted(nxt)
+            if not found:
+                return None
+            ids = lexicographic_shortest_path(preds, from_id, to_id)
+            actors = w.actors(ids)
+            between: dict[tuple[str, str], list[dict]] = defaultdict(list)
+            pairs = [[ids[i - 1], ids[i]] for i in range(1, len(ids))]
+            for r in w.run("shortest_path_ties", pairs=pairs):
+                between[(r["a_id"], r["b_id"])].append(_tie(r["tie"]))
+            steps = []
+            for i, node in enumerate(ids):
+                tie = best_tie(between[(ids[i - 1], node)]) if i else None
+                steps.append({"actor": actors.get(node), "tie": tie})
+            return steps
+
+        return self._read(work)
+
+    def projection(self) -> tuple[list[dict], list[dict]]:
+        """``(actors, ties)``: all live actors ``{id, name, kind, tags, city, country}`` and live ties
+        ``{id, source_id, target_id, type, label, directed, strength, last_contact, since, until}``,
+        each ordered by id (no contact details)."""
+
+        def work(w: _Work):
+            actors = [
+                {"id": r["id"], "name": r["name"], "kind": r["kind"], "tags": list(r["tags"] or []),
+                 "city": r["city"], "country": r["country"]}
+                for r in w.run("projection_actors")
+            ]
+            ties = []
+            for r in w.run("projection_ties"):
+                t = dict(r.items())
+                t["directed"] = bool(t["directed"])
+                ties.append(t)
+            return actors, ties
+
+        return self._read(work)
+
+    def stats(self) -> dict:
+        """``{"actors": {kind: n}, "ties": {type: n}, "actors_total", "ties_total"}`` over live records."""
+
+        def work(w: _Work):
+            kinds = {r["key"]: r["n"] for r in w.run("stats_actors")}
+            types = {r["key"]: r["n"] for r in w.run("stats_ties")}
+            return kinds, types
+
+        kinds, types = self._read(work)
+        return {"actors": kinds, "ties": types, "actors_total": sum(kinds.values()), "ties_total": sum(types.values())}
+
+    def history(self, entity_id: str) -> list[dict]:
+        """History entries ``{id, entity_type, entity_id, action, at, by, before, after}`` oldest first."""
+        return [_history(r["entry"]) for r in self._query("history_of", entity_id=entity_id)]
+
+    # analytics ----------------------------------------------------------------------------
+    def revision(self) -> int:
+        """The last history sequence number (0 when empty): moves with every actor or tie write."""
+        rows = self._query("revision")
+        return rows[0]["revision"] if rows else 0
+
+    def save_snapshot(self, snapshot: dict, *, by: str) -> dict:
+        """Keep ``{"name", "coordinator_id", "metrics"}``; returns it with ``id`` (int, increasing),
+        ``taken_at`` and ``created_by``. ``metrics`` is stored as a JSON string."""
+        record = {"name": snapshot.get("name") or "", "coordinator_id": snapshot.get("coordinator_id"),
+                  "taken_at": now_iso(), "created_by": by, "metrics": snapshot["metrics"]}
+        rows = self._query("snapshot_save", write=True, props={**record, "metrics": _dumps(record["metrics"])})
+        record["id"] = rows[0]["id"]
+        return record
+
+    def list_snapshots(self, *, limit: int = 100) -> list[dict]:
+        """Snapshots ``{id, name, coordinator_id, taken_at, created_by}`` newest first."""
+        return [dict(r.items()) for r in self._query("snapshots_list", limit=max(int(limit), 0))]
+
+    def get_snapshot(self, snapshot_id: int) -> dict | None:
+        """One snapshot with its ``metrics``, or ``None``."""
+        try:
+            snapshot_id = int(snapshot_id)
+        except (TypeError, ValueError):
+            return None
+        rows = self._query("snapshot_get", id=snapshot_id)
+        if not rows:
+            return None
+        props = rows[0]["snapshot"]
+        record = {k: props.get(k) for k in SNAPSHOT_KEYS}
+        record["metrics"] = _loads(record["metrics"], {})
+        return record
+
+    # whole-store dump (backup / restore / copy between stores) ----------------------------
+    def export_records(self) -> dict:
+        """``{"actors", "ties", "history", "users", "tokens", "audit"}``: every record, deleted ones
+        included (actors, ties, users, tokens by id; history and audit by sequence), read in one
+        transaction. The same shapes as the SQLite store's, so a dump moves between stores."""
+
+        def work(w: _Work) -> dict:
+            return {
+                "actors": [_actor(r["actor"]) for r in w.run("export_actors")],
+                "ties": [_tie(r["tie"]) for r in w.run("export_ties")],
+                "history": [_history(r["entry"]) for r in w.run("export_history")],
+                "users": [_user(r["user"]) for r in w.run("export_users")],
+                "tokens": [_token(r["token"]) for r in w.run("export_tokens")],
+                "audit": [_audit(r["entry"]) for r in w.run("export_audit")],
+            }
+
+        return self._read(work)
+
+    def import_records(self, records: dict) -> None:
+        """Load an :meth:`export_records` dump (from either store) into this EMPTY store exactly:
+        ids, timestamps, history and audit sequence numbers, in one transaction.
+
+        Raises :class:`Conflict` when the store already holds actors or users, and
+        :class:`ValidationError` when a tie names an actor missing from the dump.
+        """
+
+        def work(w: _Work) -> None:
+            if not w.value("store_is_empty", "empty"):
+                raise Conflict("the store is not empty; restore into a new, empty store")
+            for chunk in _chunks([_actor_props(a) for a in records.get("actors", [])]):
+                w.run("actor_upsert", rows=chunk)
+            ties = [{"source_id": t["source_id"], "target_id": t["target_id"], "props": _tie_props(t)}
+                    for t in records.get("ties", [])]
+            for chunk in _chunks(ties):
+                if w.value("tie_create", "written", rows=chunk) != len(chunk):
+                    raise ValidationError([{"field": "ties", "message": "a tie names an actor that is not in the dump"}])
+            history = [
+                {"seq": h["id"], "entity_type": h["entity_type"], "entity_id": h["entity_id"], "action": h["action"],
+                 "at": h["at"], "by": h["by"],
+                 "before": None if h["before"] is None else _dumps(h["before"]),
+                 "after": None if h["after"] is None else _dumps(h["after"])}
+                for h in records.get("history", [])
+            ]
+            for chunk in _chunks(history):
+                w.run("history_append", rows=chunk)
+            users = [{**{k: u.get(k) for k in USER_KEYS}, "username_key": _nocase(u["username"])}
+                     for u in records.get("users", [])]
+            for chunk in _chunks(users):
+                w.run("users_import", rows=chunk)
+            tokens = [{**{k: t.get(k) for k in TOKEN_KEYS}, "scopes": list(t.get("scopes") or DEFAULT_SCOPES)}
+                      for t in records.get("tokens", [])]
+            for chunk in _chunks(tokens):
+                w.run("tokens_import", rows=chunk)
+            audit = [{**{k: e.get(k) for k in AUDIT_KEYS}, "detail": _dumps(e.get("detail") or {})}
+                     for e in records.get("audit", [])]
+            for chunk in _chunks(audit):
+                w.run("audit_import", rows=chunk)
+            w.run("sequence_raise", name="history", value=max((h["seq"] for h in history), default=0))
+            w.run("sequence_raise", name="audit", value=max((e["seq"] for e in audit), default=0))
+
+        try:
+            self._write(work)
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(f"the dump repeats an id: {exc.message}") from None
+
+    # users and tokens ---------------------------------------------------------------------
+    def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict:
+        """A new user ``{id, username, password_hash, role, created_at, created_by, disabled_at}``.
+
+        Raises :class:`Conflict` if the name is taken (ASCII case ignored, like SQLite NOCASE),
+        :class:`ValidationError` for a role other than viewer/editor/admin.
+        """
+        if role not in USER_ROLES:
+            raise ValidationError([{"field": "role", "message": f"must be one of {', '.join(USER_ROLES)}"}])
+        user = {"id": uuid.uuid4().hex, "username": username, "password_hash": password_hash, "role": role,
+                "created_at": now_iso(), "created_by": by, "disabled_at": None}
+        try:
+            self._query("user_create", write=True, props={**user, "username_key": _nocase(username)})
+        except neo4j_errors.ConstraintError:
+            raise Conflict(f"a user named {username!r} already exists") from None
+        return user
+
+    def get_user(self, user_id: str) -> dict | None:
+        rows = self._query("user_get", id=user_id)
+        return _user(rows[0]["user"]) if rows else None
+
+    def get_user_by_name(self, username: str) -> dict | None:
+        """The user with this name, ASCII case ignored; ``None`` if none."""
+        rows = self._query("user_by_name", key=_nocase(username))
+        return _user(rows[0]["user"]) if rows else None
+
+    def list_users(self) -> list[dict]:
+        """All users ordered by name (ASCII case ignored)."""
+        return [_user(r["user"]) for r in self._query("users_list")]
+
+    def set_user(self, user_id: str, changes: dict) -> dict:
+        """Change ``password_hash``, ``role`` or ``disabled_at``; returns the user.
+
+        ValueError for other keys, NotFound for an unknown user.
+        """
+        allowed = {"password_hash", "role", "disabled_at"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"cannot change {sorted(bad)}")
+        if "role" in changes and changes["role"] not in USER_ROLES:
+            raise ValidationError([{"field": "role", "message": f"must be one of {', '.join(USER_ROLES)}"}])
+        rows = self._query("user_set", write=True, id=user_id, changes=dict(changes))
+        if not rows:
+            raise NotFound(f"no user with id {user_id!r}")
+        return _user(rows[0]["user"])
+
+    def create_token(self, user_id: str, name: str, token_hash: str, *, expires_at: str | None,
+                     scopes: list[str] | None = None) -> dict:
+        """A new API token ``{id, user_id, name, token_hash, created_at, expires_at, revoked_at, scopes}``.
+
+        ``scopes`` default to ``["read", "write", "import"]``. NotFound for an unknown user;
+        Conflict if the hash is already stored.
+        """
+        token = {"id": uuid.uuid4().hex, "user_id": user_id, "name": name, "token_hash": token_hash,
+                 "created_at": now_iso(), "expires_at": expires_at, "revoked_at": None,
+                 "scopes": list(scopes or DEFAULT_SCOPES)}
+        try:
+            rows = self._query("token_create", write=True, user_id=user_id, props=token)
+        except neo4j_errors.ConstraintError:
+            raise Conflict("a token with this hash already exists") from None
+        if not rows:
+            raise NotFound(f"no user with id {user_id!r}")
+        return token
+
+    def list_tokens(self, user_id: str | None = None) -> list[dict]:
+        """Token records without ``token_hash``, newest first; only ``user_id``'s when given."""
+        return [
+            {k: v for k, v in _token(r["token"]).items() if k != "token_hash"}
+            for r in self._query("tokens_list", user_id=user_id or None)
+        ]
+
+    def get_token_by_hash(self, token_hash: str) -> dict | None:
+        """The token with this hash (revoked or expired ones too; the caller checks), or ``None``."""
+        rows = self._query("token_by_hash", token_hash=token_hash)
+        return _token(rows[0]["token"]) if rows else None
+
+    def revoke_token(self, token_id: str) -> None:
+        """Set ``revoked_at`` once; an unknown or already revoked token is left as it is."""
+        self._query("token_revoke", write=True, id=token_id, now=now_iso())
+
+    # audit log ----------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, target: str | None = None, detail: dict | None = None,
+              ip: str | None = None) -> None:
+        """Append ``{seq, at, actor, action, target, detail, ip}`` (``queries/audit_append.cypher``).
+
+        No method of the store changes or removes an entry; ``seq`` comes from a counter node.
+        """
+        props = {"at": now_iso(), "actor": actor, "action": action, "target": target,
+                 "detail": _dumps(detail or {}), "ip": ip}
+        self._query("audit_append", write=True, props=props)
+
+    def list_audit(self, *, since: str | None = None, action: str | None = None, limit: int = 100,
+                   offset: int = 0) -> tuple[list[dict], int]:
+        """``(entries, total)``: audit entries newest first, from ``since`` (ISO time) and of ``action``."""
+        rows = self._query("audit_list", since=since or None, action=action or None,
+                           offset=max(int(offset), 0), limit=max(int(limit), 0))
+        row = rows[0]
+        entries = [_audit(e) for e in row["entries"]]
+        return entries, row["total"]

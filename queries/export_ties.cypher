@@ -1,0 +1,4 @@
+// Whole-store dump: every tie, deleted ones included, by id.
+MATCH (s)-[r:TIE]->(t)
+RETURN r {.*, source_id: s.id, target_id: t.id} AS tie
+ORDER BY r.id

@@ -1,0 +1,4 @@
+// Whole-store dump: every API token (with its hash) by id.
+MATCH (t:ApiToken)
+RETURN t {.*} AS token
+ORDER BY t.id

@@ -1,0 +1,6 @@
+// One breadth-first level for ego networks and shortest paths: (from, to) id pairs over live
+// ties touching $ids, each tie usable in either direction.
+UNWIND $ids AS id
+MATCH (:Actor {id: id})-[r:TIE]-(other:Actor)
+WHERE r.deleted_at IS NULL
+RETURN id AS from_id, other.id AS to_id

@@ -1,0 +1,3 @@
+// One analytics snapshot with its metrics (a JSON string).
+MATCH (s:AnalyticsSnapshot {id: $id})
+RETURN s {.*} AS snapshot

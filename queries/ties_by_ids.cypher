@@ -1,0 +1,6 @@
+// Ties (deleted ones included) for a list of ids, with the ids of their ends. (Ends unlabelled on
+// purpose: with labels there the 5.26 planner scans the relationship index for every id.)
+MATCH (s)-[r:TIE]->(t)
+WHERE r.id IN $ids
+RETURN r {.*, source_id: s.id, target_id: t.id} AS tie
+ORDER BY r.id
