@@ -32,6 +32,7 @@ class Context:
             from .store import open_store
 
             self._store = open_store(self.settings)
+            click.get_current_context().call_on_close(self._store.close)
             self._store.init_schema()
         return self._store
 
@@ -70,40 +71,6 @@ def serve(ctx: Context, host: str, port: int, threads: int):
     click.echo(f"graph-service on http://{host}:{port}/  (store: {ctx.store.describe()})")
     click.echo("Log in with a user from 'graph-service create-user', or send 'Authorization: Bearer <token>'.")
     waitress_serve(app, host=host, port=port, threads=threads, ident="graph-service")
-
-
-def _print_plan(result: dict) -> None:
-    files = ", ".join(result.get("files", []))
-    click.echo(f"Import of {files}: {'applied' if result['applied'] else 'dry run, nothing written'}")
-    for kind in ("actors", "ties"):
-        c = result["counts"][kind]
-        click.echo(f"  {kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged")
-        for entry in result[kind]["updated"]:
-            label = entry.get("name") or entry.get("tie")
-            for field, (old, new) in entry["changes"].items():
-                click.echo(f"    ~ {label}: {field}: {old!r} -> {new!r}")
-        if len(result[kind]["created"]) <= 20:
-            for entry in result[kind]["created"]:
-                click.echo(f"    + {entry.get('name') or entry.get('tie')}")
-
-
-@cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-@pass_ctx
-def import_(ctx: Context, files: tuple[Path, ...], dry_run: bool, as_json: bool):
-    """Import a Kumu-style workbook (.xlsx with Elements and Connections) or a pair of CSVs."""
-    from .services.sync import import_files
-
-    for f in files:
-        if not f.exists():
-            raise click.BadParameter(f"{f} does not exist", param_hint="FILES")
-    result = import_files(ctx.store, list(files), dry_run=dry_run, by="cli import")
-    if as_json:
-        _emit(result, True, "")
-    else:
-        _print_plan(result)
 
 
 def _ensure_admin(store) -> tuple[str, str] | None:
