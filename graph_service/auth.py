@@ -43,7 +43,8 @@ class User(UserMixin):
         self.via_token = via_token
 
     def get_id(self) -> str:
-        return self.record["id"]
+        # flask-login's "alternative token": the session names the epoch too, so logout can end it
+        return f"{self.record['id']}:{self.record.get('session_epoch') or 0}"
 
     @property
     def username(self) -> str:
@@ -183,9 +184,12 @@ def init_app(app: Flask) -> None:
     manager.init_app(app)
 
     @manager.user_loader
-    def _load(user_id: str):
+    def _load(session_id: str):
+        user_id, _, epoch = session_id.partition(":")
         user = app.extensions["graph_store"].get_user(user_id)
-        return User(user) if user and not user.get("disabled_at") else None
+        if user is None or user.get("disabled_at") or str(user.get("session_epoch") or 0) != epoch:
+            return None
+        return User(user)
 
     @manager.request_loader
     def _from_request(req):
@@ -196,12 +200,14 @@ def init_app(app: Flask) -> None:
 
     @user_logged_in.connect_via(app)
     def _audit_login(sender, user):
-        app.extensions["graph_store"].audit(user.username, "login", target=user.get_id(), ip=_client_ip())
+        app.extensions["graph_store"].audit(user.username, "login", target=user.record["id"], ip=_client_ip())
 
     @user_logged_out.connect_via(app)
     def _audit_logout(sender, user):
-        if user is not None and getattr(user, "is_authenticated", False):
-            app.extensions["graph_store"].audit(user.username, "logout", target=user.get_id(), ip=_client_ip())
+        if user is not None and getattr(user, "is_authenticated", False) and not user.via_token:
+            store = app.extensions["graph_store"]
+            store.set_user(user.record["id"], {"session_epoch": (user.record.get("session_epoch") or 0) + 1})
+            store.audit(user.username, "logout", target=user.record["id"], ip=_client_ip())
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
@@ -253,10 +259,12 @@ def limit_logins(app: Flask) -> None:
     if view is None:
         return
     view = limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])(view)
+    # Locked per user name *and* address: a guesser elsewhere cannot lock the real admin out,
+    # and a guesser here cannot keep trying.
     app.view_functions["web.login"] = limiter.limit(
         LOGIN_LOCKOUT,
         methods=["POST"],
-        key_func=lambda: "user:" + (request.form.get("username") or "").strip().lower(),
+        key_func=lambda: "user:" + (request.form.get("username") or "").strip().lower() + "@" + get_remote_address(),
         deduct_when=lambda response: response.status_code == 401,
         error_message="Too many failed logins for this user; try again in 15 minutes.",
     )(view)

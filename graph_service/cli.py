@@ -25,13 +25,15 @@ class Context:
     def __init__(self):
         self.settings = Settings.from_env()
         self._store = None
+        # read-only commands set this, so a mistyped GRAPH_SERVICE_DB is an error, not a new empty store
+        self.existing_only = False
 
     @property
     def store(self):
         if self._store is None:
             from .store import open_store
 
-            self._store = open_store(self.settings)
+            self._store = open_store(self.settings, create=not self.existing_only)
             click.get_current_context().call_on_close(self._store.close)
             self._store.init_schema()
         return self._store
@@ -85,20 +87,34 @@ def _ensure_admin(store) -> tuple[str, str] | None:
 
 
 @cli.command()
+@click.option("--reload", is_flag=True, help="Import the demo files again even if the store holds data (overwrites edits to demo actors).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def demo(ctx: Context, as_json: bool):
-    """Load the bundled demo data (the transatlantic mayoral roundtable, 40 actors, 55 ties)."""
+def demo(ctx: Context, reload: bool, as_json: bool):
+    """Load the bundled demo data (the transatlantic mayoral roundtable, 40 actors, 55 ties).
+
+    Only into a store that holds no actors yet, so restarting never undoes your edits.
+    """
     from .services.sync import demo_files, import_files
 
-    result = import_files(ctx.store, demo_files(), by="demo")
+    _, existing = ctx.store.list_actors(limit=1, include_deleted=True)
+    counts = None
+    if not existing or reload:
+        counts = import_files(ctx.store, demo_files(), by="demo")["counts"]
     login = _ensure_admin(ctx.store)
     stats = ctx.store.stats()
     if as_json:
-        _emit({"import": result["counts"], "stats": stats, "admin_created": bool(login),
+        _emit({"import": counts, "loaded": counts is not None, "stats": stats, "admin_created": bool(login),
                "admin_password": login[1] if login else None}, True, "")
         return
-    click.echo(f"Demo data loaded into {ctx.store.describe()}: {stats['actors_total']} actors, {stats['ties_total']} ties.")
+    if counts is None:
+        click.echo(f"{ctx.store.describe()} already holds data ({stats['actors_total']} actors, {stats['ties_total']} ties);"
+                   " the demo was not loaded again (use --reload to overwrite the demo actors).")
+    else:
+        c = counts
+        click.echo(f"Demo data loaded into {ctx.store.describe()}: {c['actors']['created']} actors and {c['ties']['created']} ties"
+                   f" created, {c['actors']['updated'] + c['ties']['updated']} updated; the store now holds"
+                   f" {stats['actors_total']} actors and {stats['ties_total']} ties.")
     if login:
         click.echo(f"Created user '{login[0]}' (role admin) with password: {login[1]}")
         click.echo("Keep it; it is not shown again. More users: graph-service create-user NAME --role editor")
@@ -112,6 +128,7 @@ def demo(ctx: Context, as_json: bool):
 @pass_ctx
 def path(ctx: Context, from_actor: str, to_actor: str, max_depth: int, as_json: bool):
     """Who knows whom: the shortest chain of ties from FROM to TO (names or ids)."""
+    ctx.existing_only = True
     from .services.directory import visible_actor
     from .services.paths import describe_step_tie, who_knows_whom
 
@@ -158,8 +175,8 @@ def create_user_cmd(ctx: Context, name: str, role: str, password_stdin: bool, ge
 
 @cli.command("create-token")
 @click.argument("name")
-@click.option("--role", default="editor", show_default=True, type=click.Choice(["viewer", "editor", "admin"]),
-              help="Role of the token's account when NAME is not an existing user.")
+@click.option("--role", default=None, type=click.Choice(["viewer", "editor", "admin"]),
+              help="Role of the token-only account created when NAME is not a user yet (default editor).")
 @click.option("--days", default=None, type=click.IntRange(1, 3650), help="Lifetime in days (default GRAPH_SERVICE_TOKEN_DAYS, 365).")
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(["read", "write", "import"]),
               help="What the token may do (repeat; default all three).")
@@ -169,7 +186,15 @@ def create_token_cmd(ctx: Context, name: str, role: str, days: int | None, scope
     """Print a new API token for user NAME (a token-only account with --role is created if absent)."""
     from .auth import issue_token
 
-    token, record = issue_token(ctx.store, name, role=role, days=days or ctx.settings.token_days, scopes=list(scopes) or None)
+    existing = ctx.store.get_user_by_name(name)
+    if existing is not None and role and role != existing["role"]:
+        raise click.BadParameter(
+            f"{name} is a user with role {existing['role']}; a token acts with its user's role."
+            " For a read-only token use --scope read, or give the token its own NAME with --role.",
+            param_hint="--role",
+        )
+    token, record = issue_token(ctx.store, name, role=role or "editor", days=days or ctx.settings.token_days,
+                                scopes=list(scopes) or None)
     user = ctx.store.get_user(record["user_id"])
     if as_json:
         _emit({"token": token, "token_id": record["id"], "user": name, "role": user["role"],
@@ -187,6 +212,7 @@ def create_token_cmd(ctx: Context, name: str, role: str, days: int | None, scope
 @pass_ctx
 def view(ctx: Context, out: Path, around: str | None, depth: int):
     """Write an interactive network view: one self-contained HTML file that works offline."""
+    ctx.existing_only = True
     from visualisations.network import write_view
 
     from .services.directory import resolve_actor
@@ -210,6 +236,7 @@ def view(ctx: Context, out: Path, around: str | None, depth: int):
 @pass_ctx
 def stats(ctx: Context, as_json: bool):
     """Counts of actors by kind and of ties by type."""
+    ctx.existing_only = True
     s = ctx.store.stats()
     lines = [f"{ctx.store.describe()}", f"actors: {s['actors_total']}"]
     lines += [f"  {k}: {v}" for k, v in s["actors"].items()]
@@ -244,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the CLI and turn every failure into one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     prog = "graph-service"
+    if not args:
+        with click.Context(cli, info_name=prog) as ctx:
+            click.echo(cli.get_help(ctx))
+        return EXIT_USAGE
     try:
         cli.main(args=args, prog_name=prog, standalone_mode=False)
     except click.exceptions.Abort:

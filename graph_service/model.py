@@ -11,6 +11,7 @@ returns a clean ``dict`` or raises :class:`ValidationError` listing each bad fie
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import unicodedata
 import uuid
@@ -238,11 +239,25 @@ def _text(data: dict, field: str, errors: list, *, required=False, limit=MAX_TEX
         errors.append({"field": field, "message": "must be a string"})
         return None
     text = clean_text(value)
+    if not _encodable(text):
+        errors.append({"field": field, "message": "contains characters that are not valid Unicode (lone surrogates)"})
+        return None
     if required and not text:
         errors.append({"field": field, "message": "must not be empty"})
     if len(text) > limit:
         errors.append({"field": field, "message": f"is longer than {limit} characters"})
     return text
+
+
+MAX_LIST = 200
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _string_list(data: dict, field: str, errors: list) -> list[str] | None:
@@ -252,11 +267,18 @@ def _string_list(data: dict, field: str, errors: list) -> list[str] | None:
     if value is None:
         return []
     if isinstance(value, str):
-        return split_multi(value)
+        value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         errors.append({"field": field, "message": "must be a list of strings"})
         return None
-    return split_multi(value)
+    items = split_multi(value)
+    if len(items) > MAX_LIST or any(len(v) > MAX_NAME for v in items):
+        errors.append({"field": field, "message": f"at most {MAX_LIST} entries of at most {MAX_NAME} characters"})
+        return None
+    if not all(_encodable(v) for v in items):
+        errors.append({"field": field, "message": "contains characters that are not valid Unicode (lone surrogates)"})
+        return None
+    return items
 
 
 def _contact_details(data: dict, errors: list) -> list[dict] | None:
@@ -280,6 +302,8 @@ def _contact_details(data: dict, errors: list) -> list[dict] | None:
             errors.append({"field": f"{where}.type", "message": f"must be one of {', '.join(CONTACT_TYPES)}"})
         if not cvalue:
             errors.append({"field": f"{where}.value", "message": "must not be empty"})
+        elif not _encodable(cvalue) or len(cvalue) > MAX_NAME:
+            errors.append({"field": f"{where}.value", "message": f"must be valid Unicode text of at most {MAX_NAME} characters"})
         entry = {"type": ctype, "value": cvalue}
         label = clean_text(item.get("label"))
         if label:
@@ -298,6 +322,14 @@ def _attributes(data: dict, errors: list) -> dict | None:
         isinstance(k, str) and (v is None or isinstance(v, (str, int, float, bool))) for k, v in value.items()
     ):
         errors.append({"field": "attributes", "message": "must be an object of scalar values"})
+        return None
+    if len(value) > MAX_LIST or not all(
+        _encodable(k) and (not isinstance(v, str) or (_encodable(v) and len(v) <= MAX_TEXT)) for k, v in value.items()
+    ):
+        errors.append({"field": "attributes", "message": f"at most {MAX_LIST} entries of valid Unicode text"})
+        return None
+    if any(isinstance(v, float) and not math.isfinite(v) for v in value.values()):
+        errors.append({"field": "attributes", "message": "numbers must be finite"})
         return None
     return {clean_text(k): v for k, v in value.items() if clean_text(k)}
 
@@ -319,6 +351,8 @@ def validate_actor(data: Any, *, partial: bool = False) -> dict:
     read_only = ("created_at", "created_by", "updated_at", "updated_by", "deleted_at", "active")
     _unknown(data, ACTOR_FIELDS + read_only, errors)
     out: dict[str, Any] = {}
+    if "id" in data and partial:
+        errors.append({"field": "id", "message": "cannot be changed; ids are stable"})
     if "id" in data and not partial:
         if not isinstance(data["id"], str) or not _ID_RE.match(data["id"]):
             errors.append({"field": "id", "message": "must be 1-128 letters, digits, '-', '_', '.' or ':'"})
@@ -372,6 +406,8 @@ def validate_tie(data: Any, *, partial: bool = False) -> dict:
     read_only = ("created_at", "created_by", "updated_at", "updated_by", "deleted_at", "active")
     _unknown(data, TIE_FIELDS + ("direction",) + read_only, errors)
     out: dict[str, Any] = {}
+    if "id" in data and partial:
+        errors.append({"field": "id", "message": "cannot be changed; ids are stable"})
     if "id" in data and not partial:
         if not isinstance(data["id"], str) or not _ID_RE.match(data["id"]):
             errors.append({"field": "id", "message": "must be 1-128 letters, digits, '-', '_', '.' or ':'"})
@@ -384,6 +420,8 @@ def validate_tie(data: Any, *, partial: bool = False) -> dict:
         value = _text(data, field, errors, required=not partial, limit=128)
         if value:
             out[field] = value
+    if partial and "type" in data and not clean_text(data["type"]):
+        errors.append({"field": "type", "message": "must not be empty"})
     label = _text(data, "type", errors, required=not partial, limit=200)
     explicit_label = _text(data, "label", errors, limit=200)
     if label:
@@ -420,6 +458,8 @@ def validate_tie(data: Any, *, partial: bool = False) -> dict:
     attributes = _attributes(data, errors)
     if attributes is not None:
         out["attributes"] = attributes
+    if out.get("last_contact") and out["last_contact"] > (_dt.date.today() + _dt.timedelta(days=1)).isoformat():
+        errors.append({"field": "last_contact", "message": f"{out['last_contact']} is in the future"})
     if not errors and out.get("since") and out.get("until") and out["until"] < out["since"]:
         errors.append({"field": "until", "message": "is before since"})
     if errors:

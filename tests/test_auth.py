@@ -63,3 +63,16 @@ def test_the_audit_log_is_append_only(demo_store):
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("UPDATE audit_log SET actor = 'nobody'")
     conn.close()
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, web_user):
+    from tests.conftest import csrf_token_from
+
+    browser = app.test_client()
+    log_in(browser, *web_user)
+    stolen = browser.get_cookie("session").value
+    browser.post("/logout", data={"csrf_token": csrf_token_from(browser, "/")})
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/api/v1/me").status_code == 401
+    assert log_in(browser, *web_user).status_code == 302  # a new login works

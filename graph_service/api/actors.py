@@ -1,7 +1,7 @@
 """``/api/v1/actors``: list, read, create, update, delete actors; their ties, ego network, history."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, Response, jsonify, url_for
 
 from ..auth import require_role
 from ..errors import NotFound
@@ -57,7 +57,14 @@ def update_actor(actor_id):
 @require_role("editor")
 def delete_actor(actor_id):
     get_store().delete_actor(actor_id, by=who())
-    return "", 204
+    return Response(status=204)
+
+
+@bp.post("/<actor_id>/restore")
+@require_role("editor")
+def restore_actor(actor_id):
+    """Undo a deletion: the actor comes back with the ties deleted with it."""
+    return jsonify(get_store().restore_actor(actor_id, by=who()))
 
 
 @bp.get("/<actor_id>/ties")

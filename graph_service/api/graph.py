@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from ..services.paths import who_knows_whom
-from .helpers import get_store, int_param, present, present_one, str_param
+from .helpers import get_store, int_param, present, str_param
 
 bp = Blueprint("graph", __name__, url_prefix="/api/v1")
 

@@ -26,12 +26,18 @@ def json_body() -> dict:
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as JSON with 'Content-Type: application/json'.")
     try:
-        data = json.loads(request.get_data(as_text=True) or "null")
+        data = json.loads(request.get_data(as_text=True) or "null", parse_constant=_no_constants)
     except ValueError as exc:
         raise BadRequest(f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest("The request body is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ValidationError([{"field": "(body)", "message": "must be a JSON object"}])
     return data
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a JSON number (RFC 8259)")
 
 
 def int_param(name: str, default: int, lo: int, hi: int) -> int:

@@ -1,7 +1,7 @@
 """``/api/v1/ties``: list, read, create, update, delete ties."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, Response, jsonify, url_for
 
 from ..auth import require_role
 from ..errors import NotFound
@@ -15,7 +15,10 @@ bp = Blueprint("ties", __name__, url_prefix="/api/v1/ties")
 def list_ties():
     limit = int_param("limit", 100, 1, 1000)
     offset = int_param("offset", 0, 0, 10**9)
-    items, total = get_store().list_ties(actor_id=str_param("actor"), type=str_param("type"), limit=limit, offset=offset)
+    actor = str_param("actor")
+    if actor and get_store().get_actor(actor) is None:
+        raise NotFound(f"no actor with id {actor!r}")
+    items, total = get_store().list_ties(actor_id=actor, type=str_param("type"), limit=limit, offset=offset)
     return jsonify(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -47,7 +50,7 @@ def update_tie(tie_id):
 @require_role("editor")
 def delete_tie(tie_id):
     get_store().delete_tie(tie_id, by=who())
-    return "", 204
+    return Response(status=204)
 
 
 @bp.get("/<tie_id>/history")

@@ -61,3 +61,79 @@ def audit(ctx, since, action, limit, as_json):
         detail = f" {json.dumps(e['detail'], ensure_ascii=False)}" if e["detail"] else ""
         click.echo(f"{e['at']}  {e['actor']}  {e['action']}{target}{detail}")
     click.echo(f"({len(items)} of {total} entries)")
+
+
+def _user(store, username: str) -> dict:
+    user = store.get_user_by_name(username)
+    if user is None:
+        raise NotFound(f"no user named {username!r}")
+    return user
+
+
+@cli.command("users")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def list_users(ctx, as_json):
+    """List users: name, role, whether they can log in to the web pages, disabled or not."""
+    users = [{k: v for k, v in u.items() if k != "password_hash"} | {"web_login": bool(u.get("password_hash"))}
+             for u in ctx.store.list_users()]
+    if as_json:
+        click.echo(json.dumps(users, indent=2))
+        return
+    for u in users:
+        state = "disabled" if u["disabled_at"] else ("web login" if u["web_login"] else "tokens only")
+        click.echo(f"{u['username']}  {u['role']}  {state}")
+
+
+@cli.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it.")
+@pass_ctx
+def set_password(ctx, name, password_stdin, generate):
+    """Set a user's password (also how a lost admin password is reset, by whoever runs the server)."""
+    import secrets
+    import sys
+
+    from werkzeug.security import generate_password_hash
+
+    from graph_service.errors import ValidationError
+
+    user = _user(ctx.store, name)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif generate or not sys.stdin.isatty():
+        password, generate = secrets.token_urlsafe(12), True
+    else:
+        password = click.prompt("New password (10+ characters)", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise ValidationError([{"field": "password", "message": "must be at least 10 characters"}])
+    ctx.store.set_user(user["id"], {"password_hash": generate_password_hash(password)})
+    ctx.store.audit("cli", "user.password", target=user["id"])
+    click.echo(f"Password of '{name}' changed." + (f"\nPassword: {password}" if generate else ""))
+
+
+@cli.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["viewer", "editor", "admin"]))
+@pass_ctx
+def set_role(ctx, name, role):
+    """Change a user's role (viewer, editor, admin); their tokens act with the new role at once."""
+    user = _user(ctx.store, name)
+    ctx.store.set_user(user["id"], {"role": role})
+    ctx.store.audit("cli", "user.role", target=user["id"], detail={"from": user["role"], "to": role})
+    click.echo(f"'{name}' is now {role} (was {user['role']}).")
+
+
+@cli.command("disable-user")
+@click.argument("name")
+@click.option("--enable", is_flag=True, help="Enable the user again instead.")
+@pass_ctx
+def disable_user(ctx, name, enable):
+    """Disable a user: their logins and tokens stop working at once (--enable undoes it)."""
+    from graph_service.model import now_iso
+
+    user = _user(ctx.store, name)
+    ctx.store.set_user(user["id"], {"disabled_at": None if enable else now_iso()})
+    ctx.store.audit("cli", "user.enable" if enable else "user.disable", target=user["id"])
+    click.echo(f"'{name}' is {'enabled' if enable else 'disabled'}.")

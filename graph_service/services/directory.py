@@ -4,14 +4,14 @@ from __future__ import annotations
 from ..errors import NotFound, ValidationError
 
 
-def resolve_actor(store, ref: str) -> dict:
+def resolve_actor(store, ref: str, field: str = "actor") -> dict:
     """The live actor whose id is ``ref``, else whose name or alias equals it (case and accents ignored).
 
     Raises NotFound (with close matches in the message) or ValidationError when a name is ambiguous.
     """
     ref = (ref or "").strip()
     if not ref:
-        raise ValidationError([{"field": "actor", "message": "an actor id or name is required"}])
+        raise ValidationError([{"field": field, "message": "an actor id or name is required"}])
     actor = store.get_actor(ref)
     if actor is not None:
         return actor
@@ -20,7 +20,7 @@ def resolve_actor(store, ref: str) -> dict:
         return matches[0]
     if len(matches) > 1:
         ids = ", ".join(m["id"] for m in matches[:10])
-        raise ValidationError([{"field": "actor", "message": f"{ref!r} names several actors ({ids}); use an id"}])
+        raise ValidationError([{"field": field, "message": f"{ref!r} names several actors ({ids}); use an id"}])
     close, _ = store.list_actors(q=ref, limit=5)
     hint = f"; did you mean {', '.join(repr(a['name']) for a in close)}?" if close else ""
     raise NotFound(f"no actor with id or name {ref!r}{hint}")

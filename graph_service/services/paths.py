@@ -11,8 +11,8 @@ def who_knows_whom(store, from_ref: str, to_ref: str, *, max_depth: int = 6) -> 
     each step is ``{"actor": actor, "tie": tie_or_None}`` (see ``GraphStore.shortest_path``).
     Raises NotFound / ValidationError from :func:`resolve_actor`.
     """
-    a = resolve_actor(store, from_ref)
-    b = resolve_actor(store, to_ref)
+    a = resolve_actor(store, from_ref, "from")
+    b = resolve_actor(store, to_ref, "to")
     steps = store.shortest_path(a["id"], b["id"], max_depth=max_depth)
     return {
         "from": a,

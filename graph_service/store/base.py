@@ -70,6 +70,10 @@ class GraphStore(Protocol):
     def delete_actor(self, actor_id: str, *, by: str) -> None:
         """Soft-delete an actor and its live ties."""
 
+    def restore_actor(self, actor_id: str, *, by: str) -> dict:
+        """Undo a soft deletion of the actor and of the ties deleted with it whose other end is live.
+        NotFound if unknown, Conflict if not deleted; history records ``restore``."""
+
     # ties ---------------------------------------------------------------------------------
     def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None: ...
 
@@ -175,3 +179,54 @@ class GraphStore(Protocol):
         self, *, since: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0
     ) -> tuple[list[dict], int]:
         """Audit entries newest first and their total."""
+
+
+@runtime_checkable
+class SyncStore(GraphStore, Protocol):
+    """What spreadsheet sync, merging and fast imports need beyond :class:`GraphStore`.
+
+    The SQLite store implements it; a store without it still imports (through ``apply_batch``
+    and one-by-one reads) but cannot report rows missing since a source's last sync, mark them
+    inactive, or merge actors. Sync records: ``{source, entity_type ("actor"|"tie"), entity_id,
+    file, sheet, row, first_seen_at, last_seen_at, last_seen_by, missing_since, data}`` where
+    ``data`` is what the source provided for multi-valued fields
+    (``{aliases, tags, contact_details, attributes: [keys]}``).
+    """
+
+    def get_actors(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: actor}`` for the ids that exist, deleted ones included (one round trip)."""
+
+    def get_ties(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: tie}`` for the ids that exist, deleted ones included (one round trip)."""
+
+    def actor_index(self) -> list[dict]:
+        """Every actor, deleted too: ``{id, name, kind, aliases, name_folded, aliases_folded,
+        emails (lower-case), orgs (folded names of live works_for/member_of targets), deleted_at,
+        merged_into (id or None)}``."""
+
+    def find_ties(self, triples: list[tuple[str, str, str]]) -> list[dict]:
+        """Live ties joining ``(source_id, target_id, type)``; a mutual tie matches either way round."""
+
+    def sync_records(self, source: str) -> list[dict]:
+        """The sync records of one source."""
+
+    def sync_sources(self) -> list[dict]:
+        """``[{name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs}]``."""
+
+    def provenance(self, entity_id: str) -> list[dict]:
+        """The sync records of one actor or tie in every source, oldest first."""
+
+    def inactive_ids(self) -> dict[str, set[str]]:
+        """``{"actors": ids, "ties": ids}``: records missing from every source that had them."""
+
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str) -> dict:
+        """``apply_batch`` plus the sync bookkeeping, in ONE transaction. ``sync``:
+        ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
+        missing: [{entity_type, entity_id}]}``. Missing records get ``missing_since`` and an
+        ``inactive`` history entry; seen ones that were missing a ``reactivate`` entry."""
+
+    def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:
+        """Merge ``gone_id`` into ``keep_id`` in ONE transaction: values united, ties moved (loops
+        and repeats deleted with history), sync records re-pointed, ``gone`` soft-deleted with a
+        ``merged`` history entry and remembered so imports naming it find ``keep``.
+        Returns ``{kept, merged, ties_moved, ties_folded}``."""

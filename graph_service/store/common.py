@@ -63,3 +63,68 @@ def unique_id(base: str, taken: Callable[[str], bool]) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def bidirectional_shortest_path(neighbours, source: str, target: str, max_depth: int) -> list[str] | None:
+    """The lexicographically smallest shortest path, by BFS from both ends at once.
+
+    ``neighbours(ids)`` yields ``(u, w)`` for every tie between ``u`` in ``ids`` and ``w`` (both
+    directions). Each step grows the smaller frontier one whole level (Pohl's bidirectional
+    search, 1971), so a 5-hop path in a graph of average degree 10 explores about 2·10^2.5 actors
+    instead of 10^5. When the searches meet at length ``L``, the meeting set ``M`` (actors with
+    ``d_s + d_t = L``) holds the actor at every shortest path's meeting position; walking from the
+    source and always taking the smallest id that stays on a shortest path gives the same answer
+    as :func:`lexicographic_shortest_path` over a full BFS. ``None`` if longer than ``max_depth``.
+    """
+    if source == target:
+        return [source]
+    dist = ({source: 0}, {target: 0})
+    preds: tuple[dict, dict] = ({}, {})
+    frontier = ([source], [target])
+    length = None
+    while length is None:
+        if not frontier[0] or not frontier[1]:
+            return None
+        if max(dist[0].values()) + max(dist[1].values()) >= max_depth:
+            return None
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        d, p, other = dist[side], preds[side], dist[1 - side]
+        level = d[frontier[side][0]] + 1
+        new: set[str] = set()
+        for u, w in neighbours(frontier[side]):
+            if w not in d:
+                d[w] = level
+                new.add(w)
+            if d[w] == level:
+                p.setdefault(w, set()).add(u)
+        frontier = (sorted(new), frontier[1]) if side == 0 else (frontier[0], sorted(new))
+        meets = [other[w] + level for w in new if w in other]
+        if meets:
+            length = min(meets)
+    ds, dt = dist
+    middle = {v for v in ds if v in dt and ds[v] + dt[v] == length}
+    on_s, stack = set(middle), list(middle)
+    while stack:  # source-side actors that lead to the middle
+        for u in preds[0].get(stack.pop(), ()):
+            if u not in on_s:
+                on_s.add(u)
+                stack.append(u)
+    on_t, stack = set(middle), list(middle)
+    while stack:  # target-side actors between the middle and the target
+        for u in preds[1].get(stack.pop(), ()):
+            if u not in on_t:
+                on_t.add(u)
+                stack.append(u)
+    succ_s: dict[str, set] = {}
+    for w, us in preds[0].items():
+        if w in on_s:
+            for u in us:
+                succ_s.setdefault(u, set()).add(w)
+    path = [source]
+    while path[-1] != target:
+        v = path[-1]
+        candidates = set(succ_s.get(v, ()))
+        if v in on_t:
+            candidates |= {w for w in preds[1].get(v, ()) if w in on_t}
+        path.append(min(candidates))
+    return path

@@ -47,7 +47,7 @@ from .common import (
     TIE_DATA_FIELDS,
     best_tie,
     changed_fields,
-    lexicographic_shortest_path,
+    bidirectional_shortest_path,
     unique_id,
 )
 
@@ -77,7 +77,7 @@ TIE_KEYS = (
     "last_contact", "source", "description", "attributes", "created_at", "created_by", "updated_at",
     "updated_by", "deleted_at",
 )
-USER_KEYS = ("id", "username", "password_hash", "role", "created_at", "created_by", "disabled_at")
+USER_KEYS = ("id", "username", "password_hash", "role", "created_at", "created_by", "disabled_at", "session_epoch")
 TOKEN_KEYS = ("id", "user_id", "name", "token_hash", "created_at", "expires_at", "revoked_at", "scopes")
 DEFAULT_SCOPES = ("read", "write", "import")
 AUDIT_KEYS = ("seq", "at", "actor", "action", "target", "detail", "ip")
@@ -193,7 +193,9 @@ def _tie_as_stored(record: dict) -> dict:
 
 
 def _user(props: dict) -> dict:
-    return {k: props.get(k) for k in USER_KEYS}
+    user = {k: props.get(k) for k in USER_KEYS}
+    user["session_epoch"] = user["session_epoch"] or 0
+    return user
 
 
 def _token(props: dict) -> dict:
@@ -534,6 +536,41 @@ class Neo4jStore:
 
         self._write(work)
 
+    def restore_actor(self, actor_id: str, *, by: str) -> dict:
+        """Undo a soft deletion: the actor and the ties deleted with it (whose other end is live).
+
+        NotFound if there is no such actor; Conflict if it is not deleted.
+        """
+
+        def work(w: _Work) -> dict:
+            before = w.actor(actor_id)
+            if before is None:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            if not before["deleted_at"]:
+                raise Conflict(f"actor {actor_id!r} is not deleted")
+            now = now_iso()
+            after = {**before, "deleted_at": None, "updated_at": now, "updated_by": by}
+            w.run("actor_upsert", rows=[_actor_props(after)])
+            w.history("actor", actor_id, "restore", by, before, after)
+            page = w.run("list_ties_of_actor", actor_id=actor_id, type=None, include_deleted=True, offset=0, limit=10**9)
+            rows = []
+            for raw in (page[0]["ties"] if page else []):
+                tie = _tie(raw)
+                if tie["deleted_at"] != before["deleted_at"]:
+                    continue  # deleted on its own earlier: stays deleted
+                other = tie["target_id"] if tie["source_id"] == actor_id else tie["source_id"]
+                other_actor = w.actor(other)
+                if other != actor_id and (other_actor is None or other_actor["deleted_at"]):
+                    continue
+                tie_after = {**tie, "deleted_at": None, "updated_at": now, "updated_by": by}
+                rows.append({"id": tie["id"], "props": _tie_props(tie_after)})
+                w.history("tie", tie["id"], "restore", by, tie, tie_after)
+            for chunk in _chunks(rows):
+                w.run("tie_update", rows=chunk)
+            return after
+
+        return self._write(work)
+
     # ties ---------------------------------------------------------------------------------
     def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None:
         """The tie with ``tie_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
@@ -746,10 +783,10 @@ class Neo4jStore:
     def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
         """The who-knows-whom path ``[{"actor", "tie"}, ...]`` or ``None`` beyond ``max_depth`` hops.
 
-        Breadth-first search with one ``neighbours`` query per level (ties usable either way)
-        records every shortest-path predecessor; :func:`common.lexicographic_shortest_path` picks
-        the path whose id sequence sorts first and :func:`common.best_tie` the tie per step, so
-        the answer is the SQLite store's. NotFound for an unknown or deleted end.
+        Bidirectional breadth-first search with one ``neighbours`` query per level (ties usable
+        either way, :func:`common.bidirectional_shortest_path`) picks the path whose id sequence
+        sorts first and :func:`common.best_tie` the tie per step, so the answer is the SQLite
+        store's. NotFound for an unknown or deleted end.
         """
 
         def work(w: _Work):
@@ -759,27 +796,9 @@ class Neo4jStore:
                     raise NotFound(f"no actor with id {end!r}")
             if from_id == to_id:
                 return [{"actor": ends[from_id], "tie": None}]
-            preds: dict[str, set[str]] = defaultdict(set)
-            dist = {from_id: 0}
-            frontier = [from_id]
-            found = False
-            for level in range(1, max_depth + 1):
-                nxt: set[str] = set()
-                for a, b in self._neighbours(w, frontier):
-                    if b not in dist or dist[b] == level:
-                        if b not in dist:
-                            dist[b] = level
-                            nxt.add(b)
-                        preds[b].add(a)
-                if to_id in nxt:
-                    found = True
-                    break
-                if not nxt:
-                    break
-                frontier = sorted(nxt)
-            if not found:
+            ids = bidirectional_shortest_path(lambda frontier: self._neighbours(w, frontier), from_id, to_id, max_depth)
+            if ids is None:
                 return None
-            ids = lexicographic_shortest_path(preds, from_id, to_id)
             actors = w.actors(ids)
             between: dict[tuple[str, str], list[dict]] = defaultdict(list)
             pairs = [[ids[i - 1], ids[i]] for i in range(1, len(ids))]
@@ -936,7 +955,7 @@ class Neo4jStore:
         if role not in USER_ROLES:
             raise ValidationError([{"field": "role", "message": f"must be one of {', '.join(USER_ROLES)}"}])
         user = {"id": uuid.uuid4().hex, "username": username, "password_hash": password_hash, "role": role,
-                "created_at": now_iso(), "created_by": by, "disabled_at": None}
+                "created_at": now_iso(), "created_by": by, "disabled_at": None, "session_epoch": 0}
         try:
             self._query("user_create", write=True, props={**user, "username_key": _nocase(username)})
         except neo4j_errors.ConstraintError:
@@ -961,7 +980,7 @@ class Neo4jStore:
 
         ValueError for other keys, NotFound for an unknown user.
         """
-        allowed = {"password_hash", "role", "disabled_at"}
+        allowed = {"password_hash", "role", "disabled_at", "session_epoch"}
         bad = set(changes) - allowed
         if bad:
             raise ValueError(f"cannot change {sorted(bad)}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -15,14 +16,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import orjson
+
 from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
 from ..model import fold, now_iso, slug_id
 from .common import (
     ACTOR_DATA_FIELDS,
     TIE_DATA_FIELDS,
     best_tie,
+    bidirectional_shortest_path,
     changed_fields,
-    lexicographic_shortest_path,
     unique_id,
 )
 
@@ -30,8 +33,24 @@ _JSON_ACTOR = ("aliases", "tags", "contact_details", "attributes")
 _JSON_TIE = ("attributes",)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """Compact JSON with sorted keys. orjson (about 7x faster than the json module: a 100,000-row
+    import writes 600,000 JSON values); the json module for what orjson refuses (huge integers)."""
+    try:
+        return orjson.dumps(value, option=_ORJSON).decode()
+    except TypeError:
+        return _ENCODER.encode(value)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # e.g. integers beyond 64 bits written by the json module
+        return json.loads(text)
 
 
 class SQLiteStore:
@@ -39,14 +58,30 @@ class SQLiteStore:
 
     name = "sqlite"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, create: bool = True):
+        """Open (``create``: make if missing, mode 600 as it holds personal data) the file at ``path``.
+
+        Raises StoreUnavailable when the file is missing and ``create`` is false, or cannot be made.
+        """
         self.path = str(path)
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
         if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            file = Path(self.path).expanduser()
+            if not file.exists():
+                if not create:
+                    raise StoreUnavailable(
+                        f"no database at {self.path}: load data first (graph-service demo or import), or set GRAPH_SERVICE_DB"
+                    )
+                try:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                    os.close(os.open(file, os.O_WRONLY | os.O_CREAT, 0o600))
+                except OSError as exc:
+                    raise StoreUnavailable(f"cannot create the database {self.path}: {exc.strerror}") from None
+            elif file.is_dir():
+                raise StoreUnavailable(f"{self.path} is a folder; GRAPH_SERVICE_DB must name a file")
 
     # lifecycle ---------------------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -89,7 +124,16 @@ class SQLiteStore:
             raise StoreUnavailable(f"SQLite database {self.path} is not usable: {exc}") from exc
 
     def init_schema(self) -> None:
-        """Apply numbered migrations (``migrations/NNNN_*.sql``) not yet applied, each in a transaction."""
+        """Apply numbered migrations (``migrations/NNNN_*.sql``) not yet applied, each in a transaction.
+
+        Raises StoreUnavailable when the file is not a usable SQLite database.
+        """
+        try:
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"{self.path} is not a usable SQLite database: {exc}") from None
+
+    def _migrate(self) -> None:
         conn = self._conn()
         with self._write_lock:
             conn.execute(
@@ -133,7 +177,7 @@ class SQLiteStore:
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         try:
             return self._conn().execute(sql, tuple(params)).fetchall()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(f"SQLite read failed: {exc}") from exc
 
     # row mapping --------------------------------------------------------------------------
@@ -141,14 +185,14 @@ class SQLiteStore:
     def _actor(row: sqlite3.Row) -> dict:
         d = {k: row[k] for k in row.keys() if k not in ("name_folded", "aliases_folded")}
         for k in _JSON_ACTOR:
-            d[k] = json.loads(d[k])
+            d[k] = _loads(d[k])
         return d
 
     @staticmethod
     def _tie(row: sqlite3.Row) -> dict:
         d = {k: row[k] for k in row.keys()}
         d["directed"] = bool(d["directed"])
-        d["attributes"] = json.loads(d["attributes"])
+        d["attributes"] = _loads(d["attributes"])
         return d
 
     def _history(self, conn, entity_type, entity_id, action, by, before, after) -> None:
@@ -213,21 +257,27 @@ class SQLiteStore:
         )
         return [self._actor(r) for r in rows]
 
-    def _insert_actor(self, conn, actor: dict, by: str) -> dict:
+    _INSERT_ACTOR = (
+        "INSERT INTO actors (id, name, name_folded, aliases_folded, kind, aliases, description, tags, country, city,"
+        " contact_details, attributes, source, created_at, created_by, updated_at, updated_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+
+    def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None) -> dict:
+        """Insert an actor and its history entry; with ``deferred``, queue both for executemany."""
         now = now_iso()
         record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
         record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
-        conn.execute(
-            "INSERT INTO actors (id, name, name_folded, aliases_folded, kind, aliases, description, tags, country, city,"
-            " contact_details, attributes, source, created_at, created_by, updated_at, updated_by)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                record["id"], record["name"], fold(record["name"]), _dumps([fold(a) for a in record["aliases"]]),
-                record["kind"], _dumps(record["aliases"]), record["description"], _dumps(record["tags"]),
-                record["country"], record["city"], _dumps(record["contact_details"]), _dumps(record["attributes"]),
-                record["source"], now, by, now, by,
-            ),
+        params = (
+            record["id"], record["name"], fold(record["name"]), _dumps([fold(a) for a in record["aliases"]]),
+            record["kind"], _dumps(record["aliases"]), record["description"], _dumps(record["tags"]),
+            record["country"], record["city"], _dumps(record["contact_details"]), _dumps(record["attributes"]),
+            record["source"], now, by, now, by,
         )
+        if deferred is not None:
+            deferred.append((params, ("actor", record["id"], "create", now, by, None, _dumps(record))))
+            return record
+        conn.execute(self._INSERT_ACTOR, params)
         self._history(conn, "actor", record["id"], "create", by, None, record)
         return record
 
@@ -255,7 +305,11 @@ class SQLiteStore:
     def create_actor(self, actor: dict, *, by: str) -> dict:
         with self._write() as conn:
             if actor.get("id"):
-                if self._actor_in(conn, actor["id"]) is not None:
+                existing = self._actor_in(conn, actor["id"])
+                if existing is not None:
+                    if existing["deleted_at"]:
+                        raise Conflict(f"the id {actor['id']!r} belongs to a deleted actor; restore it"
+                                       f" (POST /api/v1/actors/{actor['id']}/restore) or choose another id")
                     raise Conflict(f"an actor with id {actor['id']!r} already exists")
                 actor_id = actor["id"]
             else:
@@ -286,6 +340,30 @@ class SQLiteStore:
                 "UPDATE actors SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", (now, now, by, actor_id)
             )
             self._history(conn, "actor", actor_id, "delete", by, before, {**before, "deleted_at": now})
+
+    def restore_actor(self, actor_id: str, *, by: str) -> dict:
+        """Undo a soft deletion: the actor and the ties deleted with it (whose other end is live).
+
+        NotFound if there is no such actor; Conflict if it is not deleted.
+        """
+        with self._write() as conn:
+            before = self._actor_in(conn, actor_id)
+            if before is None:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            if not before["deleted_at"]:
+                raise Conflict(f"actor {actor_id!r} is not deleted")
+            after = self._update_actor_row(conn, before, {"deleted_at": None}, by, "restore")
+            rows = conn.execute(
+                "SELECT t.* FROM ties t JOIN actors s ON s.id = t.source_id JOIN actors d ON d.id = t.target_id"
+                " WHERE t.deleted_at = ? AND (t.source_id = ? OR t.target_id = ?)"
+                " AND s.deleted_at IS NULL AND d.deleted_at IS NULL",
+                (before["deleted_at"], actor_id, actor_id),
+            ).fetchall()
+            for row in rows:
+                tie = self._tie(row)
+                after_tie = self._update_tie_row(conn, tie, {"deleted_at": None}, by)
+                conn.execute("UPDATE history SET action = 'restore' WHERE seq = (SELECT max(seq) FROM history WHERE entity_id = ?)", (after_tie["id"],))
+            return after
 
     # ties ---------------------------------------------------------------------------------
     def _tie_in(self, conn, tie_id: str) -> dict | None:
@@ -322,21 +400,27 @@ class SQLiteStore:
         if missing:
             raise ValidationError(missing)
 
-    def _insert_tie(self, conn, tie: dict, by: str) -> dict:
+    _INSERT_TIE = (
+        "INSERT INTO ties (id, source_id, target_id, type, label, directed, strength, since, until, last_contact,"
+        " source, description, attributes, created_at, created_by, updated_at, updated_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+
+    def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None) -> dict:
+        """Insert a tie and its history entry; with ``deferred``, queue both for executemany."""
         now = now_iso()
         record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
         record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
-        conn.execute(
-            "INSERT INTO ties (id, source_id, target_id, type, label, directed, strength, since, until, last_contact,"
-            " source, description, attributes, created_at, created_by, updated_at, updated_by)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                record["id"], record["source_id"], record["target_id"], record["type"], record["label"] or "",
-                int(bool(record["directed"])), record["strength"], record["since"], record["until"],
-                record["last_contact"], record["source"] or "", record["description"] or "",
-                _dumps(record["attributes"] or {}), now, by, now, by,
-            ),
+        params = (
+            record["id"], record["source_id"], record["target_id"], record["type"], record["label"] or "",
+            int(bool(record["directed"])), record["strength"], record["since"], record["until"],
+            record["last_contact"], record["source"] or "", record["description"] or "",
+            _dumps(record["attributes"] or {}), now, by, now, by,
         )
+        if deferred is not None:
+            deferred.append((params, ("tie", record["id"], "create", now, by, None, _dumps(record))))
+            return record
+        conn.execute(self._INSERT_TIE, params)
         self._history(conn, "tie", record["id"], "create", by, None, record)
         return record
 
@@ -392,45 +476,293 @@ class SQLiteStore:
 
     # batches ------------------------------------------------------------------------------
     def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
+        with self._write() as conn:
+            return self._apply_rows(conn, actors, ties, by)
+
+    def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str) -> dict:
+        """The body of :meth:`apply_batch` inside an open write transaction.
+
+        Bulk path: existing records are read with one query each for actors and ties, new ones
+        inserted with ``executemany`` (about 5x faster than row by row on 100,000 rows). A batch
+        naming one id twice takes the row-by-row path, where the second row updates the first.
+        """
+        actors, ties = list(actors), list(ties)
         summary = {
             "actors": {"created": 0, "updated": 0, "unchanged": 0},
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
         }
-        with self._write() as conn:
-            for actor in actors:
-                before = self._actor_in(conn, actor["id"])
-                if before is None:
-                    full = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
-                            "country": "", "city": "", "source": "", **actor}
-                    self._insert_actor(conn, full, by)
-                    summary["actors"]["created"] += 1
-                    continue
-                diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
-                if before["deleted_at"]:
-                    diff["deleted_at"] = None
-                if diff:
-                    self._update_actor_row(conn, before, diff, by, "restore" if before["deleted_at"] else "update")
-                    summary["actors"]["updated"] += 1
-                else:
-                    summary["actors"]["unchanged"] += 1
-            for tie in ties:
+        actor_ids = [a["id"] for a in actors]
+        bulk = len(set(actor_ids)) == len(actor_ids)
+        existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
+        deferred: list = []
+        for actor in actors:
+            before = existing.get(actor["id"]) if bulk else self._actor_in(conn, actor["id"])
+            if before is None:
+                full = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
+                        "country": "", "city": "", "source": "", **actor}
+                self._insert_actor(conn, full, by, deferred if bulk else None)
+                summary["actors"]["created"] += 1
+                continue
+            diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
+            if before["deleted_at"]:
+                diff["deleted_at"] = None
+            if diff:
+                self._update_actor_row(conn, before, diff, by, "restore" if before["deleted_at"] else "update")
+                summary["actors"]["updated"] += 1
+            else:
+                summary["actors"]["unchanged"] += 1
+        self._flush(conn, self._INSERT_ACTOR, deferred)
+        tie_ids = [t["id"] for t in ties]
+        bulk = len(set(tie_ids)) == len(tie_ids)
+        if bulk:
+            ends = sorted({t[f] for t in ties for f in ("source_id", "target_id")})
+            live = {r[0] for r in conn.execute(
+                "SELECT id FROM actors WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))", (json.dumps(ends),))}
+            existing = self._rows_by_id(conn, "ties", tie_ids)
+        for tie in ties:
+            if bulk:
+                missing = [{"field": f, "message": f"no actor with id {tie[f]!r}"} for f in ("source_id", "target_id") if tie[f] not in live]
+                if missing:
+                    raise ValidationError(missing)
+                before = existing.get(tie["id"])
+            else:
                 self._check_ends(conn, tie)
                 before = self._tie_in(conn, tie["id"])
-                if before is None:
-                    full = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
-                            "last_contact": None, "source": "", "description": "", "attributes": {}, **tie}
-                    self._insert_tie(conn, full, by)
-                    summary["ties"]["created"] += 1
-                    continue
-                diff = changed_fields(before, tie, TIE_DATA_FIELDS)
-                if before["deleted_at"]:
-                    diff["deleted_at"] = None
-                if diff:
-                    self._update_tie_row(conn, before, diff, by)
-                    summary["ties"]["updated"] += 1
-                else:
-                    summary["ties"]["unchanged"] += 1
+            if before is None:
+                full = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
+                        "last_contact": None, "source": "", "description": "", "attributes": {}, **tie}
+                self._insert_tie(conn, full, by, deferred if bulk else None)
+                summary["ties"]["created"] += 1
+                continue
+            diff = changed_fields(before, tie, TIE_DATA_FIELDS)
+            if before["deleted_at"]:
+                diff["deleted_at"] = None
+            if diff:
+                self._update_tie_row(conn, before, diff, by)
+                summary["ties"]["updated"] += 1
+            else:
+                summary["ties"]["unchanged"] += 1
+        self._flush(conn, self._INSERT_TIE, deferred)
         return summary
+
+    def _flush(self, conn, sql: str, deferred: list) -> None:
+        if deferred:
+            conn.executemany(sql, (d[0] for d in deferred))
+            conn.executemany(
+                "INSERT INTO history (entity_type, entity_id, action, at, by, before, after) VALUES (?,?,?,?,?,?,?)",
+                (d[1] for d in deferred),
+            )
+            deferred.clear()
+
+    def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:
+        """``{id: record}`` for the ``ids`` found in ``actors`` or ``ties`` (deleted included)."""
+        if not ids:
+            return {}
+        to_dict = self._actor if table == "actors" else self._tie
+        rows = conn.execute(f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+        return {r["id"]: to_dict(r) for r in rows}
+
+    # sync (SyncStore) ----------------------------------------------------------------------
+    def get_actors(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: actor}`` for the ids that exist (deleted included), in one query."""
+        try:
+            return self._rows_by_id(self._conn(), "actors", list(ids))
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"SQLite read failed: {exc}") from exc
+
+    def get_ties(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: tie}`` for the ids that exist (deleted included), in one query."""
+        try:
+            return self._rows_by_id(self._conn(), "ties", list(ids))
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(f"SQLite read failed: {exc}") from exc
+
+    def actor_index(self) -> list[dict]:
+        """Every actor (deleted too) as import matching needs it: ``{id, name, kind, aliases,
+        name_folded, aliases_folded, emails, orgs (folded names of works_for/member_of targets),
+        deleted_at, merged_into}``."""
+        emails: dict[str, list[str]] = defaultdict(list)
+        for r in self._read(
+            "SELECT a.id, lower(j.value ->> 'value') FROM actors a, json_each(a.contact_details) j"
+            " WHERE j.value ->> 'type' = 'email'"
+        ):
+            emails[r[0]].append(r[1])
+        orgs: dict[str, list[str]] = defaultdict(list)
+        for r in self._read(
+            "SELECT t.source_id, o.name_folded FROM ties t JOIN actors o ON o.id = t.target_id"
+            " WHERE t.deleted_at IS NULL AND t.type IN ('works_for', 'member_of')"
+        ):
+            orgs[r[0]].append(r[1])
+        merged = {r[0]: r[1] for r in self._read("SELECT merged_id, into_id FROM actor_merges")}
+        return [
+            {"id": r[0], "name": r[1], "kind": r[2], "aliases": _loads(r[3]) if r[3] != "[]" else [],
+             "name_folded": r[4], "aliases_folded": _loads(r[5]) if r[5] != "[]" else [],
+             "emails": emails.get(r[0], []), "orgs": orgs.get(r[0], []), "deleted_at": r[6],
+             "merged_into": merged.get(r[0])}
+            for r in self._read("SELECT id, name, kind, aliases, name_folded, aliases_folded, deleted_at FROM actors")
+        ]
+
+    def find_ties(self, triples: list[tuple[str, str, str]]) -> list[dict]:
+        """Live ties joining ``(source_id, target_id, type)`` (mutual ties also the other way round)."""
+        if not triples:
+            return []
+        payload = json.dumps([list(t) for t in triples])
+        rows = self._read(
+            "SELECT DISTINCT t.* FROM json_each(?) j JOIN ties t ON t.source_id = j.value ->> 0"
+            " AND t.target_id = j.value ->> 1 AND t.type = j.value ->> 2 WHERE t.deleted_at IS NULL"
+            " UNION SELECT DISTINCT t.* FROM json_each(?) j JOIN ties t ON t.source_id = j.value ->> 1"
+            " AND t.target_id = j.value ->> 0 AND t.type = j.value ->> 2 WHERE t.deleted_at IS NULL AND t.directed = 0",
+            (payload, payload),
+        )
+        return [self._tie(r) for r in rows]
+
+    @staticmethod
+    def _sync_record(r) -> dict:
+        return {"source": r["source"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "file": r["file"],
+                "sheet": r["sheet"], "row": r["row"], "first_seen_at": r["first_seen_at"],
+                "last_seen_at": r["last_seen_at"], "last_seen_by": r["last_seen_by"],
+                "missing_since": r["missing_since"], "data": _loads(r["data"])}
+
+    def sync_records(self, source: str) -> list[dict]:
+        """What the last sync of ``source`` saw: ``[{source, entity_type, entity_id, file, sheet, row,
+        first_seen_at, last_seen_at, last_seen_by, missing_since, data}]``."""
+        return [self._sync_record(r) for r in self._read("SELECT * FROM sync_records WHERE source = ?", (source,))]
+
+    def sync_sources(self) -> list[dict]:
+        """Every source synced so far: ``[{name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs}]``."""
+        return [{**dict(r), "files": json.loads(r["files"])} for r in self._read("SELECT * FROM sync_sources ORDER BY name")]
+
+    def provenance(self, entity_id: str) -> list[dict]:
+        """Where an actor or tie came from: its sync records in every source, oldest first."""
+        return [self._sync_record(r) for r in self._read(
+            "SELECT * FROM sync_records WHERE entity_id = ? ORDER BY first_seen_at, source", (entity_id,))]
+
+    def inactive_ids(self) -> dict[str, set[str]]:
+        """``{"actors": ids, "ties": ids}`` missing from every source that had them."""
+        out = {"actors": set(), "ties": set()}
+        for r in self._read(
+            "SELECT entity_type, entity_id FROM sync_records GROUP BY entity_type, entity_id"
+            " HAVING count(*) = count(missing_since)"
+        ):
+            out["actors" if r[0] == "actor" else "ties"].add(r[1])
+        return out
+
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str) -> dict:
+        """:meth:`apply_batch` plus the sync bookkeeping of one source, in ONE transaction.
+
+        ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
+        missing: [{entity_type, entity_id}]}``. Seen records are (re)activated; missing ones get
+        ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
+        """
+        source, at = sync["source"], sync["at"]
+        with self._write() as conn:
+            summary = self._apply_rows(conn, actors, ties, by)
+            conn.execute(
+                "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
+                " VALUES (?,?,?,?,?,?,1) ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,"
+                " last_sync_at = excluded.last_sync_at, last_sync_by = excluded.last_sync_by, syncs = syncs + 1",
+                (source, sync.get("format", ""), _dumps(sync.get("files", [])), at, at, by),
+            )
+            was_missing = {(r[0], r[1]) for r in conn.execute(
+                "SELECT entity_type, entity_id FROM sync_records WHERE source = ? AND missing_since IS NOT NULL", (source,))}
+            seen = sync.get("seen", [])
+            conn.executemany(
+                "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
+                " last_seen_by, missing_since, data) VALUES (?,?,?,?,?,?,?,?,?,NULL,?)"
+                " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
+                " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
+                " missing_since = NULL, data = excluded.data",
+                ((source, s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), at, at, by,
+                  _dumps(s.get("data") or {})) for s in seen),
+            )
+            for s in seen:
+                if (s["entity_type"], s["entity_id"]) in was_missing:
+                    self._history(conn, s["entity_type"], s["entity_id"], "reactivate", by,
+                                  {"sync_source": source, "active": False}, {"sync_source": source, "active": True})
+            for m in sync.get("missing", []):
+                cur = conn.execute(
+                    "UPDATE sync_records SET missing_since = ? WHERE source = ? AND entity_type = ? AND entity_id = ?"
+                    " AND missing_since IS NULL", (at, source, m["entity_type"], m["entity_id"]))
+                if cur.rowcount:
+                    self._history(conn, m["entity_type"], m["entity_id"], "inactive", by,
+                                  {"sync_source": source, "active": True},
+                                  {"sync_source": source, "active": False, "missing_since": at})
+        return summary
+
+    def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:
+        """Merge actor ``gone_id`` into ``keep_id`` in ONE transaction (see services.merge).
+
+        ``keep`` keeps its id and values and takes ``gone``'s missing ones (aliases, tags, contact
+        details and attributes are united; ``gone``'s name becomes an alias); ``gone``'s live ties
+        move to ``keep`` (a tie that would join ``keep`` to itself, or repeat one ``keep`` already
+        has, is deleted with history); its sync records follow; ``gone`` is soft-deleted with a
+        ``merged`` history entry. Returns ``{kept, merged, ties_moved, ties_folded}``.
+        """
+        with self._write() as conn:
+            keep, gone = self._actor_in(conn, keep_id), self._actor_in(conn, gone_id)
+            for ref, rec in ((keep_id, keep), (gone_id, gone)):
+                if rec is None or rec["deleted_at"]:
+                    raise NotFound(f"no actor with id {ref!r}")
+            if keep_id == gone_id:
+                raise ValidationError([{"field": "actor", "message": "cannot merge an actor into itself"}])
+            now = now_iso()
+            aliases = list(keep["aliases"])
+            for a in [gone["name"], *gone["aliases"]]:
+                if a not in aliases and fold(a) != fold(keep["name"]):
+                    aliases.append(a)
+            contacts = list(keep["contact_details"])
+            for c in gone["contact_details"]:
+                if not any(c["type"] == x["type"] and c["value"] == x["value"] for x in contacts):
+                    contacts.append(c)
+            changes = {
+                "aliases": aliases,
+                "tags": keep["tags"] + [t for t in gone["tags"] if t not in keep["tags"]],
+                "contact_details": contacts,
+                "attributes": {**gone["attributes"], **keep["attributes"]},
+            }
+            for f in ("description", "country", "city"):
+                if not keep[f] and gone[f]:
+                    changes[f] = gone[f]
+            diff = changed_fields(keep, changes, ACTOR_DATA_FIELDS)
+            kept = self._update_actor_row(conn, keep, diff, by, "merge") if diff else keep
+            moved = folded = 0
+            for row in conn.execute(
+                "SELECT * FROM ties WHERE deleted_at IS NULL AND (source_id = ? OR target_id = ?) ORDER BY id", (gone_id, gone_id)
+            ).fetchall():
+                t = self._tie(row)
+                s = keep_id if t["source_id"] == gone_id else t["source_id"]
+                d = keep_id if t["target_id"] == gone_id else t["target_id"]
+                twin = conn.execute(
+                    "SELECT id FROM ties WHERE deleted_at IS NULL AND type = ? AND id != ? AND"
+                    " ((source_id = ? AND target_id = ?) OR (directed = 0 AND source_id = ? AND target_id = ?))",
+                    (t["type"], t["id"], s, d, d, s)).fetchone()
+                if s == d or twin is not None:
+                    self._soft_delete_tie(conn, t, by, now)
+                    folded += 1
+                    continue
+                conn.execute("UPDATE ties SET source_id = ?, target_id = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                             (s, d, now, by, t["id"]))
+                self._history(conn, "tie", t["id"], "update", by, t,
+                              {**t, "source_id": s, "target_id": d, "updated_at": now, "updated_by": by})
+                moved += 1
+            for r in conn.execute("SELECT * FROM sync_records WHERE entity_type = 'actor' AND entity_id = ?", (gone_id,)).fetchall():
+                mine = conn.execute("SELECT data FROM sync_records WHERE source = ? AND entity_type = 'actor' AND entity_id = ?",
+                                    (r["source"], keep_id)).fetchone()
+                if mine is None:
+                    conn.execute("UPDATE sync_records SET entity_id = ? WHERE source = ? AND entity_type = 'actor' AND entity_id = ?",
+                                 (keep_id, r["source"], gone_id))
+                    continue
+                a, b = json.loads(mine[0]), json.loads(r["data"])
+                united = {k: a.get(k, []) + [x for x in b.get(k, []) if x not in a.get(k, [])] for k in set(a) | set(b)}
+                conn.execute("UPDATE sync_records SET data = ? WHERE source = ? AND entity_type = 'actor' AND entity_id = ?",
+                             (_dumps(united), r["source"], keep_id))
+                conn.execute("DELETE FROM sync_records WHERE source = ? AND entity_type = 'actor' AND entity_id = ?",
+                             (r["source"], gone_id))
+            conn.execute("UPDATE actors SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", (now, now, by, gone_id))
+            self._history(conn, "actor", gone_id, "merged", by, gone, {**gone, "deleted_at": now, "merged_into": keep_id})
+            conn.execute("UPDATE actor_merges SET into_id = ? WHERE into_id = ?", (keep_id, gone_id))
+            conn.execute("INSERT OR REPLACE INTO actor_merges (merged_id, into_id, at, by) VALUES (?,?,?,?)", (gone_id, keep_id, now, by))
+        return {"kept": kept, "merged": gone_id, "ties_moved": moved, "ties_folded": folded}
 
     # graph queries ------------------------------------------------------------------------
     def _neighbours(self, ids: list[str]) -> list[tuple[str, str]]:
@@ -480,27 +812,9 @@ class SQLiteStore:
                 raise NotFound(f"no actor with id {end!r}")
         if from_id == to_id:
             return [{"actor": self.get_actor(from_id), "tie": None}]
-        preds: dict[str, set[str]] = defaultdict(set)
-        dist = {from_id: 0}
-        frontier = [from_id]
-        found = False
-        for level in range(1, max_depth + 1):
-            nxt: set[str] = set()
-            for a, b in self._neighbours(frontier):
-                if b not in dist or dist[b] == level:
-                    if b not in dist:
-                        dist[b] = level
-                        nxt.add(b)
-                    preds[b].add(a)
-            if to_id in nxt:
-                found = True
-                break
-            if not nxt:
-                break
-            frontier = sorted(nxt)
-        if not found:
+        ids = bidirectional_shortest_path(self._neighbours, from_id, to_id, max_depth)
+        if ids is None:
             return None
-        ids = lexicographic_shortest_path(preds, from_id, to_id)
         steps = []
         for i, node in enumerate(ids):
             tie = None
@@ -583,7 +897,7 @@ class SQLiteStore:
     # users and tokens ---------------------------------------------------------------------
     def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict:
         user = {"id": uuid.uuid4().hex, "username": username, "password_hash": password_hash, "role": role,
-                "created_at": now_iso(), "created_by": by, "disabled_at": None}
+                "created_at": now_iso(), "created_by": by, "disabled_at": None, "session_epoch": 0}
         with self._write() as conn:
             try:
                 conn.execute(
@@ -606,7 +920,7 @@ class SQLiteStore:
         return [dict(r) for r in self._read("SELECT * FROM users ORDER BY username")]
 
     def set_user(self, user_id: str, changes: dict) -> dict:
-        allowed = {"password_hash", "role", "disabled_at"}
+        allowed = {"password_hash", "role", "disabled_at", "session_epoch"}
         bad = set(changes) - allowed
         if bad:
             raise ValueError(f"cannot change {sorted(bad)}")
@@ -735,8 +1049,10 @@ class SQLiteStore:
                 )
             for u in records.get("users", []):
                 conn.execute(
-                    "INSERT INTO users (id, username, password_hash, role, created_at, created_by, disabled_at) VALUES (?,?,?,?,?,?,?)",
-                    (u["id"], u["username"], u["password_hash"], u["role"], u["created_at"], u["created_by"], u["disabled_at"]),
+                    "INSERT INTO users (id, username, password_hash, role, created_at, created_by, disabled_at, session_epoch)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (u["id"], u["username"], u["password_hash"], u["role"], u["created_at"], u["created_by"], u["disabled_at"],
+                     u.get("session_epoch") or 0),
                 )
             for t in records.get("tokens", []):
                 conn.execute(

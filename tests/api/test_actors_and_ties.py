@@ -81,3 +81,38 @@ def test_stats(client, auth):
     stats = client.get("/api/v1/stats", headers=auth("viewer")).json
     assert stats["actors_total"] == 40 and stats["ties_total"] == 55
     assert stats["actors"]["city"] == 14
+
+
+def test_a_deleted_actor_can_be_restored_with_its_ties(client, auth):
+    ties_before = {t["id"] for t in client.get("/api/v1/actors/munich/ties", headers=auth()).json["items"]}
+    assert client.delete("/api/v1/actors/munich", headers=auth()).status_code == 204
+    again = client.post("/api/v1/actors", json={"id": "munich", "name": "Munich", "kind": "city"}, headers=auth())
+    assert again.status_code == 409 and "restore" in again.json["detail"]
+    resp = client.post("/api/v1/actors/munich/restore", headers=auth())
+    assert resp.status_code == 200 and resp.json["deleted_at"] is None
+    ties_after = {t["id"] for t in client.get("/api/v1/actors/munich/ties", headers=auth()).json["items"]}
+    assert ties_after == ties_before
+    assert client.post("/api/v1/actors/munich/restore", headers=auth()).status_code == 409
+    assert client.post("/api/v1/actors/munich/restore", headers=auth("viewer")).status_code == 403
+
+
+def test_bodies_that_json_cannot_round_trip_are_refused_not_stored(client, auth):
+    deep = client.post("/api/v1/actors", data="[" * 100000 + "]" * 100000, headers={**auth(), "Content-Type": "application/json"})
+    assert deep.status_code == 400 and deep.mimetype == "application/problem+json"
+    infinite = client.post("/api/v1/actors", data='{"name": "x", "kind": "ngo", "attributes": {"a": 1e999}}',
+                           headers={**auth(), "Content-Type": "application/json"})
+    assert infinite.status_code == 422 and infinite.json["errors"][0]["field"] == "attributes"
+    nan = client.post("/api/v1/actors", data='{"name": "x", "kind": "ngo", "attributes": {"a": NaN}}',
+                      headers={**auth(), "Content-Type": "application/json"})
+    assert nan.status_code == 400
+    surrogate = client.post("/api/v1/actors", data='{"name": "\\ud800", "kind": "ngo"}', headers={**auth(), "Content-Type": "application/json"})
+    assert surrogate.status_code == 422 and surrogate.json["errors"][0]["field"] == "name"
+    assert client.get("/api/v1/stats", headers=auth()).json["actors_total"] == 40
+
+
+def test_ids_cannot_be_changed_and_path_errors_name_from_or_to(client, auth):
+    resp = client.patch("/api/v1/actors/munich", json={"id": "muenchen"}, headers=auth())
+    assert resp.status_code == 422 and resp.json["errors"][0]["field"] == "id"
+    empty = client.get("/api/v1/path?from=munich&to=%20", headers=auth())
+    assert empty.status_code == 400 and empty.json["errors"][0]["field"] == "to"
+    assert client.get("/api/v1/ties?actor=nobody", headers=auth()).status_code == 404

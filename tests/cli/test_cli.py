@@ -28,12 +28,27 @@ def run(db_path, monkeypatch, capsys):
 def test_demo_loads_the_roundtable_and_creates_an_admin_once(run):
     code, out, _ = run("demo")
     assert code == 0
-    assert "40 actors, 55 ties" in out
+    assert "40 actors and 55 ties created" in out
     assert re.search(r"Created user 'admin' \(role admin\) with password: \S{10,}", out)
     code, out, _ = run("demo")
-    assert code == 0 and "Created user" not in out
+    assert code == 0 and "Created user" not in out and "not loaded again" in out
     code, out, _ = run("stats", "--json")
     assert json.loads(out)["actors_total"] == 40
+
+
+def test_demo_never_undoes_edits_made_since(run, db_path):
+    from graph_service.store.sqlite import SQLiteStore
+
+    run("demo")
+    store = SQLiteStore(db_path)
+    store.update_actor("berlin", {"description": "Edited by a coordinator"}, by="me")
+    store.delete_actor("oslo", by="me")
+    store.close()
+    assert run("demo")[0] == 0
+    store = SQLiteStore(db_path)
+    assert store.get_actor("berlin")["description"] == "Edited by a coordinator"
+    assert store.get_actor("oslo") is None
+    store.close()
 
 
 def test_path_prints_one_actor_per_line_with_tie_types_between(run):
@@ -49,11 +64,17 @@ def test_path_prints_one_actor_per_line_with_tie_types_between(run):
     assert data["found"] and data["hops"] == 2 and data["steps"][-1]["actor"]["id"] == "isd-head-of-research"
 
 
-@pytest.mark.parametrize("args", [("path", "Highland Park"), ("path",), ("create-user", "x"), ("create-user", "x", "--role", "god"), ("frobnicate",), ("view",)])
+@pytest.mark.parametrize("args", [("path", "Highland Park"), ("path",), ("create-user", "x"), ("create-user", "x", "--role", "god"), ("frobnicate",), ("view",), ("create-token", "admin", "--role", "viewer")])
 def test_a_missing_or_wrong_argument_is_one_line_and_exit_2(run, args):
+    run("demo")
     code, out, err = run(*args)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "error:" in err and "Traceback" not in err
+
+
+def test_no_arguments_prints_the_help(run):
+    code, out, _ = run()
+    assert code == 2 and "Commands:" in out and "path" in out
 
 
 def test_an_unknown_actor_is_one_line_and_nonzero(run):
@@ -125,3 +146,20 @@ def test_console_script_is_installed_and_honours_the_db_variable(db_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["stats"]["ties_total"] == 55
     assert db_path.exists()
+
+
+def test_an_admin_can_reset_a_lost_password_and_disable_a_user(run, db_path):
+    from graph_service.app import create_app
+    from graph_service.config import Settings
+
+    run("demo")
+    code, out, _ = run("set-password", "admin", "--generate")
+    password = out.strip().splitlines()[-1].split(": ", 1)[1]
+    app = create_app({"TESTING": True}, settings=Settings(db_path=str(db_path), secret_key="x"))
+    assert log_in(app.test_client(), "admin", password).status_code == 302
+    assert run("set-role", "admin", "viewer")[0] == 0
+    code, out, _ = run("users", "--json")
+    assert json.loads(out)[0]["role"] == "viewer"
+    assert run("disable-user", "admin")[0] == 0
+    assert log_in(app.test_client(), "admin", password).status_code == 401
+    assert run("set-password", "nobody", "--generate")[0] == 1

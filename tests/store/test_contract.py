@@ -722,7 +722,7 @@ def test_import_records_is_exact_and_keeps_counting(store, tmp_path):
 # users and tokens ----------------------------------------------------------------------------
 def test_users_have_unique_case_insensitive_names(store):
     admin = store.create_user("Alice", "hash-1", "admin", by="setup")
-    assert set(admin) == {"id", "username", "password_hash", "role", "created_at", "created_by", "disabled_at"}
+    assert set(admin) == {"id", "username", "password_hash", "role", "created_at", "created_by", "disabled_at", "session_epoch"}
     assert store.get_user(admin["id"]) == admin
     assert store.get_user_by_name("alice") == admin
     assert store.get_user_by_name("ALICE")["id"] == admin["id"]
@@ -805,11 +805,15 @@ def test_audit_log_is_appended_and_listed_newest_first(store):
 # unavailable stores --------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", ["sqlite", "neo4j"])
 def test_unreachable_store_raises_store_unavailable_quickly(kind, tmp_path):
-    """No server needed: a SQLite path that is a folder, a Bolt port nobody listens on."""
+    """No server needed: a SQLite file that is not a database (or a folder), a Bolt port nobody listens on."""
     if kind == "sqlite":
         from graph_service.store.sqlite import SQLiteStore
 
-        unreachable = SQLiteStore(tmp_path)
+        with pytest.raises(StoreUnavailable):
+            SQLiteStore(tmp_path)
+        garbage = tmp_path / "not-a-database.sqlite3"
+        garbage.write_text("this is not SQLite " * 100)
+        unreachable = SQLiteStore(garbage)
     else:
         import socket
 
@@ -901,3 +905,31 @@ def test_stores_answer_alike(sqlite_file_store, neo4j_store):
     assert found
     for a in actors[:5]:
         assert _stable(sqlite.history(a["id"])) == _stable(neo.history(a["id"]))
+
+
+# undo ------------------------------------------------------------------------------------
+def test_a_deleted_actor_is_restored_with_the_ties_deleted_with_it(store):
+    hub, a, b = add(store, "Prevention Office", "agency"), add(store, "Youth Forum"), add(store, "Faith Council")
+    with_a = link(store, hub, a, "coordinates", strength=4)
+    with_b = link(store, hub, b, "coordinates", strength=2)
+    earlier = link(store, hub, a, "funds")
+    tick()
+    store.delete_tie(earlier, by=BY)  # deleted on its own before: stays deleted
+    tick()
+    store.delete_actor(b, by=BY)  # takes with_b with it; its restore needs b alive
+    tick()
+    store.delete_actor(hub, by=BY)
+    tick()
+    with pytest.raises(Conflict):
+        store.create_actor(actor("Prevention Office", "agency", id=hub), by=BY)
+    restored = store.restore_actor(hub, by="bob")
+    assert restored["deleted_at"] is None and restored["updated_by"] == "bob"
+    assert store.get_actor(hub)["name"] == "Prevention Office"
+    assert ids(store.list_ties(actor_id=hub)[0]) == [with_a]
+    assert store.get_tie(earlier) is None and store.get_tie(with_b) is None
+    assert [h["action"] for h in store.history(hub)] == ["create", "delete", "restore"]
+    assert store.history(with_a)[-1]["action"] == "restore"
+    with pytest.raises(Conflict):
+        store.restore_actor(hub, by=BY)
+    with pytest.raises(NotFound):
+        store.restore_actor("nobody", by=BY)
