@@ -235,7 +235,7 @@ def _text(data: dict, field: str, errors: list, *, required=False, limit=MAX_TEX
     value = data[field]
     if value is None:
         value = ""
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+    if not isinstance(value, str):
         errors.append({"field": field, "message": "must be a string"})
         return None
     text = clean_text(value)
@@ -295,6 +295,13 @@ def _contact_details(data: dict, errors: list) -> list[dict] | None:
         where = f"contact_details[{i}]"
         if not isinstance(item, dict):
             errors.append({"field": where, "message": "must be an object with type and value"})
+            continue
+        extra = sorted(set(item) - {"type", "value", "label"})
+        if extra:
+            errors.append({"field": f"{where}.{extra[0]}", "message": "is not a known field (type, value, label)"})
+            continue
+        if not all(isinstance(item.get(k, ""), str) for k in ("type", "value", "label")):
+            errors.append({"field": where, "message": "type, value and label must be strings"})
             continue
         ctype = clean_text(item.get("type")).lower()
         cvalue = clean_text(item.get("value"))

@@ -229,7 +229,7 @@ def save_snapshot_view():
     return resp
 
 
-@bp.get("/snapshots/<int:snapshot_id>")
+@bp.get("/snapshots/<int(max=9223372036854775807):snapshot_id>")  # SQLite INTEGER range
 def get_snapshot_view(snapshot_id: int):
     return jsonify(snapshots.find_snapshot(get_store(), snapshot_id))
 
