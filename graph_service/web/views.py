@@ -1,14 +1,13 @@
-"""Login, logout and the home page."""
+"""Log in, log out and the home page."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..auth import User, check_password
-
-bp = Blueprint("web", __name__)
+from .blueprint import bp
 
 
 def safe_next(target: str | None) -> str:
@@ -33,9 +32,10 @@ def login():
         else:
             session.clear()  # a fresh session on login
             login_user(User(user), remember=False)
-            session.permanent = True
+            session.permanent = True  # expires after GRAPH_SERVICE_SESSION_HOURS
             return redirect(safe_next(request.args.get("next")))
-    return render_template("login.html", error=error), (401 if error else 200)
+    hours = current_app.permanent_session_lifetime.total_seconds() / 3600
+    return render_template("login.html", error=error, session_hours=hours), (401 if error else 200)
 
 
 @bp.route("/logout", methods=["POST", "GET"])

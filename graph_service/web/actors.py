@@ -1,0 +1,59 @@
+"""An actor's page: details, ties grouped by type (strength, last contact), contact details for
+roles allowed to see them, and the actor's ego network."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import render_template
+from flask_login import current_user
+
+from visualisations.filters import is_stale
+
+from ..api.helpers import get_store, int_param
+from ..errors import NotFound
+from ..model import fold
+from .blueprint import bp
+from .viewkit import graph_payload, size_param
+
+
+def ties_by_type(actor_id: str, ties: list[dict], names: dict[str, str]) -> list[tuple[str, list[dict]]]:
+    """``[(type label, [row])]`` sorted by label; each row ``{tie, other_id, other_name, arrow,
+    stale}`` with arrow ``→`` (this actor is the source), ``←`` (the target) or ``↔`` (mutual),
+    rows sorted by strength (strongest first) then name."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for t in ties:
+        if actor_id not in (t["source_id"], t["target_id"]):
+            continue
+        other = t["target_id"] if t["source_id"] == actor_id else t["source_id"]
+        if t["source_id"] == t["target_id"]:
+            other = actor_id
+        arrow = "↔" if not t.get("directed", True) else ("→" if t["source_id"] == actor_id else "←")
+        groups[(t.get("type") or "").replace("_", " ")].append(
+            {"tie": t, "other_id": other, "other_name": names.get(other, other), "arrow": arrow, "stale": is_stale(t)}
+        )
+    for rows in groups.values():
+        rows.sort(key=lambda r: (-(r["tie"].get("strength") or 0), fold(r["other_name"])))
+    return sorted(groups.items(), key=lambda kv: fold(kv[0]))
+
+
+@bp.get("/actors/<actor_id>")
+def actor_page(actor_id: str):
+    store = get_store()
+    actor = store.get_actor(actor_id)
+    if actor is None:
+        raise NotFound(f"There is no actor with id {actor_id!r}. Search for it by name instead.")
+    depth = int_param("depth", 1, 1, 3)
+    ego = store.ego_network(actor_id, depth)
+    names = {a["id"]: a["name"] for a in ego["actors"]}
+    groups = ties_by_type(actor_id, ego["ties"], names)
+    data, drawn = graph_payload(ego["actors"], ego["ties"], size=size_param(), marks={actor_id: "centre"})
+    return render_template(
+        "actor.html",
+        actor=actor,
+        groups=groups,
+        tie_count=sum(len(rows) for _, rows in groups),
+        show_contacts=current_user.can_see_contacts,
+        data=data,
+        drawn=drawn,
+        depth=depth,
+    )
