@@ -1,214 +1,312 @@
-"""The Kumu layout: an Elements sheet (actors) and a Connections sheet (ties).
+"""The Kumu layout: an Elements table (actors) and a Connections table (ties), and Kumu JSON blueprints.
 
-Accepted as one ``.xlsx`` with sheets ``Elements`` and ``Connections``, or as a pair of CSV files
-told apart by their headers (``Label`` vs ``From``/``To``). Columns (Kumu's own names):
+Tables come as one workbook with sheets ``Elements`` and ``Connections`` or as CSV files told
+apart by their headers (``Label`` vs ``From``/``To``). Columns (Kumu's own names, plus the
+synonyms of :mod:`importers.headers`):
 
-- Elements: ``Label`` (required), ``Type`` (actor kind), ``Description``, ``Tags`` (``|``-separated),
-  ``Country``, ``City``, optional ``ID``, ``Aliases``, ``Email``, ``Phone``; any other column is
-  kept in ``attributes``.
-- Connections: ``From``, ``To`` (labels or ids), ``Type``, ``Direction`` (``directed``/``mutual``),
-  ``Strength`` (1-5), ``Last Contact``, ``Since``, ``Until`` (ISO dates), ``Description``; others
-  are kept in ``attributes``.
+- Elements: ``Label`` (required), ``Type`` (actor kind; ``--kind`` or a mapping's ``[kinds]``
+  for other words), ``Description``, ``Tags`` (``|``-separated), ``Country``, ``City``, ``ID``,
+  ``Aliases``, ``Email``, ``Phone``, ``Website``; any other column is kept in ``attributes``.
+- Connections: ``From``, ``To`` (labels or ids), ``Type`` (any wording; ``related to`` when the
+  column is missing or empty), ``Direction`` (``directed``/``mutual``), ``Strength`` (1-5),
+  ``Last Contact``, ``Since``, ``Until`` (dates), ``Description``/``Note``; others kept.
 
-:func:`parse` returns validated actor and tie dicts ready for the sync plan, or raises
-:class:`~graph_service.errors.ImportRefused` listing every bad cell with file, sheet, row, column.
+A Kumu JSON blueprint is ``{"elements": [{"label", "type", ...}], "connections": [{"from", "to",
+"type", "direction", ...}]}``; Kumu's project backups nest the fields in ``attributes`` and
+refer to elements by ``_id``. Both are read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import json
 
 from graph_service.errors import ImportRefused, ValidationError
-from graph_service.model import (
-    ACTOR_KINDS,
-    clean_text,
-    fold,
-    kind_of,
-    parse_date,
-    parse_direction,
-    parse_strength,
-    slug_id,
-    split_multi,
-    tie_natural_key,
-    tie_type_of,
-)
+from graph_service.model import ACTOR_KINDS, fold, kind_of, parse_direction, parse_strength, tie_type_of
 
-from .tabular import EXCEL_SUFFIXES, Table, read_csv, read_excel_sheets
+from . import normalise as norm
+from .headers import field_for, tie_field_for
+from .records import ActorRecord, Batch, ImportOptions, InputFile, TieRecord
+from .tabular import Table
 
-_ELEMENT_COLUMNS = {"label", "type", "description", "tags", "country", "city", "id", "aliases", "alias", "email", "phone"}
-_CONNECTION_COLUMNS = {"from", "to", "type", "direction", "strength", "lastcontact", "since", "until", "description", "id"}
+_ELEMENT_FIELDS = {"id", "name", "kind", "description", "tags", "country", "city", "aliases", "email", "phone", "url", "address"}
+_TIE_FIELDS = {"from", "to", "tie_type", "direction", "strength", "since", "until", "last_contact", "description", "id"}
 
 
-@dataclass
-class KumuSource:
-    elements: Table
-    connections: Table | None
+def is_connections(table: Table) -> bool:
+    fields = {tie_field_for(h) for h in table.header}
+    return "from" in fields and "to" in fields
 
 
-def _norm(header: str) -> str:
-    return header.lower().replace(" ", "").replace("_", "")
+def is_elements(table: Table) -> bool:
+    return not is_connections(table) and any(field_for(h) == ("name", None) for h in table.header)
 
 
-def looks_like_kumu(paths: list[Path]) -> bool:
-    """True if the files are a Kumu workbook or an Elements/Connections CSV pair."""
-    try:
-        read(paths)
-    except ImportRefused:
-        return False
-    return True
-
-
-def read(paths: list[Path]) -> KumuSource:
-    """Find the Elements and Connections tables among ``paths``. Raises ImportRefused."""
-    tables: list[Table] = []
-    for path in paths:
-        if path.suffix.lower() in EXCEL_SUFFIXES:
-            tables.extend(read_excel_sheets(path).values())
-        elif path.suffix.lower() in (".csv", ".tsv", ".txt"):
-            tables.append(read_csv(path))
-        else:
-            raise ImportRefused([{"file": path.name, "message": "unsupported file type; give .xlsx or .csv files"}])
-    elements = [t for t in tables if t.column("Label") and not (t.column("From") and t.column("To"))]
-    connections = [t for t in tables if t.column("From") and t.column("To")]
-    names = ", ".join(p.name for p in paths)
+def pick_tables(tables: list[Table], names: str) -> tuple[Table, Table | None]:
+    """The one Elements table and the Connections table (if any). Raises ImportRefused."""
+    elements = [t for t in tables if is_elements(t)]
+    connections = [t for t in tables if is_connections(t)]
     if len(elements) != 1:
         where = "no" if not elements else "more than one"
-        raise ImportRefused(
-            [{"file": names, "message": f"found {where} Elements table (a sheet or CSV whose header has a 'Label' column)"}]
-        )
+        raise ImportRefused([{"file": names, "message": f"found {where} Elements table (a sheet or CSV whose header has a 'Label' column)"}])
     if len(connections) > 1:
         raise ImportRefused([{"file": names, "message": "found more than one Connections table (header with 'From' and 'To')"}])
-    return KumuSource(elements=elements[0], connections=connections[0] if connections else None)
+    return elements[0], (connections[0] if connections else None)
 
 
-def _extra_attributes(table: Table, values: dict, known: set[str]) -> dict:
-    return {h: clean_text(values[h]) for h in table.header if _norm(h) not in known and clean_text(values[h])}
+def _element_columns(table: Table, options: ImportOptions) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    explicit = options.mapping.columns if options.mapping else {}
+    from .headers import key
+
+    for i, h in enumerate(table.header):
+        f = explicit.get(key(h))
+        if f is None:
+            found = field_for(h)
+            f = found[0] if found else None
+        if f in _ELEMENT_FIELDS and f not in cols:
+            cols[f] = i
+    return cols
 
 
-def parse(source: KumuSource, store) -> tuple[list[dict], list[dict]]:
-    """Validated ``(actors, ties)`` from a Kumu source; ids resolve against ``store`` by name.
+def _tie_columns(table: Table, options: ImportOptions) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    explicit = options.mapping.columns if options.mapping else {}
+    from .headers import key
 
-    An element whose label names a live actor keeps that actor's id, so re-imports update in place.
-    Raises ImportRefused with every bad cell (nothing is written by this function).
+    for i, h in enumerate(table.header):
+        f = explicit.get(key(h))
+        f = {"tie_type": "tie_type"}.get(f, f) if f else tie_field_for(h)
+        if f in _TIE_FIELDS and f not in cols:
+            cols[f] = i
+    return cols
+
+
+def actor_kind(raw: str, options: ImportOptions) -> tuple[str | None, bool]:
+    """``(kind, kept_as_attribute)``: a type word as an actor kind via the mapping, the kind
+    names and their aliases, else ``--kind`` (the word then kept as an attribute)."""
+    mapping = options.mapping
+    kind = (mapping.kind_for(raw) if mapping and raw else None) or kind_of(raw)
+    if kind is None and options.kind:
+        return kind_of(options.kind), bool(raw)
+    return kind, False
+
+
+def kind_message(raw: str) -> str:
+    shown = raw or "(empty)"
+    return (f"Type {shown!r} is not an actor kind; use one of {', '.join(ACTOR_KINDS)}, or give --kind to import "
+            "such rows as one kind (their type is kept as an attribute)")
+
+
+def add_element(batch: Batch, options: ImportOptions, where: dict, values: dict, columns: dict, attributes: dict,
+                refs: dict, present: set) -> None:
+    """One element (Kumu row or blueprint object) as an :class:`ActorRecord` in ``batch``.
+
+    ``values``: field -> raw text; ``columns``: field -> header for messages; ``refs``: folded
+    label -> record (filled here; a repeated label is rejected).
     """
-    errors: list[dict] = []
-    el = source.elements
-    col = {k: el.column(*v) for k, v in {
-        "label": ("Label",), "type": ("Type",), "description": ("Description",), "tags": ("Tags",),
-        "country": ("Country",), "city": ("City",), "id": ("ID",), "aliases": ("Aliases", "Alias"),
-        "email": ("Email",), "phone": ("Phone",),
-    }.items()}
-    actors: list[dict] = []
-    by_label: dict[str, dict] = {}
-    by_id: dict[str, dict] = {}
-    for row, values in el.rows:
-        def cell(key):
-            return clean_text(values[col[key]]) if col[key] else ""
-
-        label = cell("label")
-        if not label:
-            errors.append({**el.where(row, col["label"]), "message": "Label is empty; every element needs a name"})
-            continue
-        kind = kind_of(cell("type")) if cell("type") else None
-        if kind is None:
-            shown = cell("type") or "(empty)"
-            errors.append({**el.where(row, col["type"] or "Type"),
-                           "message": f"Type {shown!r} is not an actor kind; use one of {', '.join(ACTOR_KINDS)}"})
-            # still known by name, so its connections are not reported a second time
-            by_label.setdefault(fold(label), {"id": slug_id(label), "_row": row})
-            continue
-        key = fold(label)
-        if key in by_label:
-            errors.append({**el.where(row, col["label"]), "message": f"Label {label!r} appears twice (also row {by_label[key]['_row']})"})
-            continue
-        actor_id = cell("id")
-        if not actor_id:
-            existing = store.find_actors_by_name(label)
-            actor_id = existing[0]["id"] if len(existing) == 1 else slug_id(label)
-        if actor_id in by_id:
-            actor_id = f"{actor_id}-{row}"
-        contacts = [{"type": "email", "value": v} for v in split_multi(cell("email"))]
-        contacts += [{"type": "phone", "value": v} for v in split_multi(cell("phone"))]
-        actor = {
-            "id": actor_id,
-            "name": label,
-            "kind": kind,
-            "description": cell("description"),
-            "tags": split_multi(cell("tags")),
-            "aliases": split_multi(cell("aliases")),
-            "country": cell("country"),
-            "city": cell("city"),
-            "attributes": _extra_attributes(el, values, _ELEMENT_COLUMNS),
-            "source": f"{el.file}#{el.sheet}!row {row}",
-            "_row": row,
-        }
-        if contacts:
-            actor["contact_details"] = contacts
-        by_label[key] = actor
-        by_id[actor_id] = actor
-        for alias in actor["aliases"]:
-            by_label.setdefault(fold(alias), actor)
-        actors.append(actor)
-
-    ties: list[dict] = []
-    cn = source.connections
-    if cn is not None:
-        ccol = {k: cn.column(*v) for k, v in {
-            "from": ("From",), "to": ("To",), "type": ("Type",), "direction": ("Direction",),
-            "strength": ("Strength",), "last_contact": ("Last Contact", "LastContact"), "since": ("Since",),
-            "until": ("Until",), "description": ("Description",), "id": ("ID",),
-        }.items()}
-        seen_ids: dict[str, int] = {}
-        for row, values in cn.rows:
-            def cell(key):
-                return clean_text(values[ccol[key]]) if ccol[key] else ""
-
-            errors_before = len(errors)
-            ends = {}
-            for end in ("from", "to"):
-                ref = cell(end)
-                target = by_label.get(fold(ref)) or by_id.get(ref)
-                if target is not None:
-                    ends[end] = target["id"]
-                    continue
-                found = store.get_actor(ref) if ref else None
-                if found is None and ref:
-                    matches = store.find_actors_by_name(ref)
-                    found = matches[0] if len(matches) == 1 else None
-                if found is None:
-                    message = f"{end.title()} is empty" if not ref else f"{ref!r} is not an element of this import nor a known actor"
-                    errors.append({**cn.where(row, ccol[end]), "message": message})
-                else:
-                    ends[end] = found["id"]
-            tie = {"description": cell("description"), "source": f"{cn.file}#{cn.sheet}!row {row}",
-                   "attributes": _extra_attributes(cn, values, _CONNECTION_COLUMNS)}
-            label = cell("type") or "related to"
-            tie["type"] = tie_type_of(label)
-            tie["label"] = label
-            for field, parser, key in (
-                ("directed", parse_direction, "direction"),
-                ("strength", parse_strength, "strength"),
-            ):
-                try:
-                    tie[field] = parser(cell(key), ccol[key] or key)
-                except ValidationError as exc:
-                    errors.append({**cn.where(row, ccol[key]), "message": exc.errors[0]["message"]})
-            for field in ("last_contact", "since", "until"):
-                try:
-                    tie[field] = parse_date(cell(field), ccol[field] or field)
-                except ValidationError as exc:
-                    errors.append({**cn.where(row, ccol[field]), "message": exc.errors[0]["message"]})
-            if len(errors) > errors_before:
+    label = norm.text(values.get("name", ""))
+    if not label:
+        batch.reject(where, "Label is empty; every element needs a name", columns.get("name", "Label"))
+        return
+    raw_kind = norm.text(values.get("kind", ""))
+    kind, keep = actor_kind(raw_kind, options)
+    if kind is None:
+        if raw_kind or "kind" in columns:
+            batch.reject(where, kind_message(raw_kind), columns.get("kind", "Type"))
+        else:
+            batch.reject(where, "the elements do not say what kind of actor each is; give --kind (one of "
+                         f"{', '.join(ACTOR_KINDS)}) or add a Type column", None)
+        refs.setdefault(fold(label), None)  # known by name, so its connections are not reported again
+        return
+    if keep:
+        attributes[columns.get("kind", "Type")] = raw_kind
+    key = fold(label)
+    if key in refs:
+        other = refs[key]
+        first = f" (also row {other.where.get('row')})" if other is not None else ""
+        batch.reject(where, f"Label {label!r} appears twice{first}", columns.get("name", "Label"))
+        return
+    contacts = []
+    for f in ("email", "phone", "url"):
+        for raw in norm.split_values(values.get(f, ""), emails=f == "email"):
+            try:
+                value = norm.email(raw) if f == "email" else norm.phone(raw, options.region) if f == "phone" else raw
+            except norm.Unusable as exc:
+                header = columns.get(f, f)
+                batch.warn(where, f"{exc}; kept as written in the attribute {header!r}", header)
+                attributes[header] = raw
                 continue
-            tie["source_id"], tie["target_id"] = ends["from"], ends["to"]
-            tie["id"] = cell("id") or tie_natural_key(tie)
-            if tie["id"] in seen_ids:
-                errors.append({**cn.where(row), "message": f"the same tie ({cell('from')} {label} {cell('to')}) is also on row {seen_ids[tie['id']]}"})
+            contacts.append({"type": f, "value": value})
+    fields: dict = {}
+    for f in ("description", "country", "city"):
+        if f in present:
+            fields[f] = norm.multiline(values.get(f, "")) if f == "description" else norm.text(values.get(f, ""))
+    for f in ("tags", "aliases"):
+        if f in present:
+            fields[f] = norm.split_values(values.get(f, "")) if isinstance(values.get(f, ""), str) else \
+                [norm.text(x) for x in values.get(f) if norm.text(x)]
+    record = ActorRecord(where=where, name=label, kind=kind, ref="label:" + key, match="name",
+                         id=norm.text(values.get("id", "")) or None, fields=fields, contacts=contacts,
+                         attributes=attributes)
+    refs[key] = record
+    for alias in fields.get("aliases", []):
+        refs.setdefault(fold(alias), record)
+    batch.actors.append(record)
+
+
+def add_connection(batch: Batch, options: ImportOptions, where: dict, values: dict, columns: dict,
+                   attributes: dict, refs: dict, present: set) -> None:
+    """One connection as a :class:`TieRecord`; bad cells are rejected with their column."""
+    errors_before = len(batch.rejected)
+    ends = {}
+    for end in ("from", "to"):
+        ref = norm.text(values.get(end, ""))
+        if not ref:
+            batch.reject(where, f"{end.title()} is empty", columns.get(end, end.title()))
+            continue
+        key = fold(ref)
+        if key in refs and refs[key] is None:
+            batch.warn(where, f"not imported: its {end} end {ref!r} is a rejected element")
+            return
+        ends[end] = refs[key].ref if key in refs else ref
+    label = norm.text(values.get("tie_type", "")) or "related to"
+    fields: dict = {}
+    try:
+        fields["directed"] = parse_direction(values.get("direction", ""), columns.get("direction", "Direction"))
+    except ValidationError as exc:
+        batch.reject(where, exc.errors[0]["message"], columns.get("direction"))
+    try:
+        fields["strength"] = parse_strength(values.get("strength", ""), columns.get("strength", "Strength"))
+    except ValidationError as exc:
+        batch.reject(where, exc.errors[0]["message"], columns.get("strength"))
+    for f in ("last_contact", "since", "until"):
+        try:
+            fields[f] = norm.date(values.get(f, ""), options.date_order)
+        except norm.Unusable as exc:
+            batch.reject(where, str(exc), columns.get(f))
+    if fields.get("since") and fields.get("until") and fields["until"] < fields["since"]:
+        batch.reject(where, f"Until {fields['until']} is before Since {fields['since']}", columns.get("until"))
+    if "description" in present:
+        fields["description"] = norm.multiline(values.get("description", ""))
+    if len(batch.rejected) > errors_before:
+        return
+    batch.ties.append(TieRecord(where=where, source_ref=ends["from"], target_ref=ends["to"], type=tie_type_of(label),
+                                label=label, id=norm.text(values.get("id", "")) or None, fields=fields,
+                                attributes=attributes, columns={"from": columns.get("from"), "to": columns.get("to")}))
+
+
+def read_tables(elements: Table, connections: Table | None, options: ImportOptions) -> Batch:
+    """A :class:`Batch` from Kumu Elements and Connections tables."""
+    files = sorted({elements.file} | ({connections.file} if connections else set()))
+    batch = Batch(format="kumu", files=files, merge_repeated_rows=False)
+    refs: dict = {}
+    cols = _element_columns(elements, options)
+    names = {f: elements.header[i] for f, i in cols.items()}
+    for i, h in enumerate(elements.header):
+        batch.columns.append({"file": elements.file, "sheet": elements.sheet, "column": h,
+                              "field": next((f for f, j in cols.items() if j == i), "attribute")})
+    known_idx = set(cols.values())
+    for row, values in elements.rows:
+        vals = {f: values[i] for f, i in cols.items()}
+        attrs = {h: norm.multiline(values[i]) for i, h in enumerate(elements.header) if i not in known_idx and values[i].strip()}
+        add_element(batch, options, elements.where(row), vals, names, attrs, refs, set(cols))
+    batch.rows_read += len(elements.rows)
+    if connections is not None:
+        ccols = _tie_columns(connections, options)
+        cnames = {f: connections.header[i] for f, i in ccols.items()}
+        for i, h in enumerate(connections.header):
+            batch.columns.append({"file": connections.file, "sheet": connections.sheet, "column": h,
+                                  "field": next((f for f, j in ccols.items() if j == i), "attribute")})
+        if "tie_type" not in ccols:
+            batch.notes.append(f"{connections.file} ({connections.sheet}): no Type column; the connections are imported as 'related to'")
+        cknown = set(ccols.values())
+        for row, values in connections.rows:
+            vals = {f: values[i] for f, i in ccols.items()}
+            attrs = {h: norm.multiline(values[i]) for i, h in enumerate(connections.header) if i not in cknown and values[i].strip()}
+            add_connection(batch, options, connections.where(row), vals, cnames, attrs, refs, set(ccols))
+        batch.rows_read += len(connections.rows)
+    for t in (elements, connections):
+        if t is not None:
+            batch.notes.extend(f"{t.file} ({t.sheet}): {n}" for n in t.notes)
+    return batch
+
+
+# --- JSON blueprints ----------------------------------------------------------------------------
+_JSON_ELEMENT = {"label": "name", "name": "name", "type": "kind", "element type": "kind", "description": "description",
+                 "tags": "tags", "country": "country", "city": "city", "id": "id", "aliases": "aliases",
+                 "email": "email", "phone": "phone", "website": "url", "url": "url"}
+_JSON_CONNECTION = {"from": "from", "to": "to", "type": "tie_type", "connection type": "tie_type",
+                    "direction": "direction", "strength": "strength", "last contact": "last_contact",
+                    "since": "since", "until": "until", "description": "description", "id": "id"}
+
+
+def _flat(obj: dict) -> dict:
+    out = {k: v for k, v in obj.items() if k != "attributes"}
+    if isinstance(obj.get("attributes"), dict):
+        out.update(obj["attributes"])
+    return out
+
+
+def _scalar(v):
+    if isinstance(v, list):
+        return "|".join(str(x) for x in v)
+    if isinstance(v, (dict,)):
+        return json.dumps(v, ensure_ascii=False)
+    return "" if v is None else str(v)
+
+
+def read_json(inp: InputFile, options: ImportOptions) -> Batch:
+    """A :class:`Batch` from a Kumu JSON blueprint. Raises ImportRefused for a file that is not one."""
+    try:
+        doc = json.loads(inp.path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise ImportRefused([{"file": inp.name, "message": "file not found"}]) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ImportRefused([{"file": inp.name, "message": f"not a readable JSON file: {exc}"}]) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
+        raise ImportRefused([{"file": inp.name, "message": "not a Kumu blueprint: expected {\"elements\": [...], \"connections\": [...]}"}])
+    batch = Batch(format="kumu-json", files=[inp.name], merge_repeated_rows=False)
+    refs: dict = {}
+    by_internal: dict[str, str] = {}
+    for i, raw in enumerate(doc["elements"], start=1):
+        where = {"file": inp.name, "sheet": "elements", "row": i}
+        if not isinstance(raw, dict):
+            batch.reject(where, "an element must be an object with a label")
+            continue
+        obj = _flat(raw)
+        values, attrs = {}, {}
+        for k, v in obj.items():
+            f = _JSON_ELEMENT.get(str(k).lower())
+            if k == "_id":
                 continue
-            seen_ids[tie["id"]] = row
-            ties.append(tie)
-    if errors:
-        raise ImportRefused(errors)
-    for actor in actors:
-        actor.pop("_row", None)
-    return actors, ties
+            if f and f not in values:
+                values[f] = v if f in ("tags", "aliases") and isinstance(v, list) else _scalar(v)
+            elif _scalar(v).strip():
+                attrs[str(k)] = _scalar(v)
+        add_element(batch, options, where, values, {f: f for f in values} | {"name": "label", "kind": "type"}, attrs, refs,
+                    set(values))
+        if raw.get("_id") and values.get("name"):
+            by_internal[str(raw["_id"])] = norm.text(values["name"])
+    conns = doc.get("connections") or []
+    if not isinstance(conns, list):
+        raise ImportRefused([{"file": inp.name, "message": "\"connections\" must be a list"}])
+    for i, raw in enumerate(conns, start=1):
+        where = {"file": inp.name, "sheet": "connections", "row": i}
+        if not isinstance(raw, dict):
+            batch.reject(where, "a connection must be an object with from and to")
+            continue
+        obj = _flat(raw)
+        values, attrs = {}, {}
+        for k, v in obj.items():
+            f = _JSON_CONNECTION.get(str(k).lower())
+            if k == "_id":
+                continue
+            if f and f not in values:
+                values[f] = _scalar(v)
+            elif _scalar(v).strip():
+                attrs[str(k)] = _scalar(v)
+        for end in ("from", "to"):
+            if values.get(end) in by_internal:
+                values[end] = by_internal[values[end]]
+        add_connection(batch, options, where, values, {f: f for f in values}, attrs, refs, set(values))
+    batch.rows_read = len(doc["elements"]) + len(conns)
+    return batch

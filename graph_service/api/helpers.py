@@ -40,8 +40,15 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not a JSON number (RFC 8259)")
 
 
+def _single(name: str) -> str | None:
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(f"{name} is given {len(values)} times; give it once", [{"field": name, "message": "is given more than once"}])
+    return values[0] if values else None
+
+
 def int_param(name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.args.get(name)
+    raw = _single(name)
     if raw is None or raw == "":
         return default
     try:
@@ -54,7 +61,7 @@ def int_param(name: str, default: int, lo: int, hi: int) -> int:
 
 
 def str_param(name: str, *, required: bool = False, max_len: int = 500) -> str | None:
-    value = request.args.get(name)
+    value = _single(name)
     if value is not None:
         value = value.strip()
     if required and not value:

@@ -36,6 +36,12 @@ def _q(name: str, schema: dict | None = None, required: bool = False, desc: str 
     return param
 
 
+def _many(name: str, items: dict | None = None, required: bool = False) -> dict:
+    """A query parameter that may repeat (``?remove=a&remove=b``)."""
+    return {"name": name, "in": "query", "required": required, "style": "form", "explode": True,
+            "schema": {"type": "array", "items": items or TEXT, **({"minItems": 1} if required else {})}}
+
+
 def _int(name: str, lo: int, hi: int, default: int | None = None, desc: str = "") -> dict:
     schema = {"type": "integer", "minimum": lo, "maximum": hi}
     if default is not None:
@@ -89,18 +95,18 @@ def _analytics() -> dict:
         "/api/v1/analytics/mutual": {"get": _op("Mutual connections of two actors", OBJECT, params=[
             _q("a", required=True), _q("b", required=True)], **a)},
         "/api/v1/analytics/ego": {"get": _op("Ego network with filters", OBJECT, params=[
-            _q("actor", required=True), _int("depth", 1, 6), strength, _q("type"), _int("fresh_days", 0, 100000),
+            _q("actor", required=True), _int("depth", 1, 6), strength, _many("type"), _int("fresh_days", 0, 100000),
             _q("tag"), _q("kind", KIND_FILTER), _q("directed", {"type": "boolean"})], **a)},
         "/api/v1/analytics/gaps": {"get": _op("Coverage gaps of a coordinator, each with its reason", OBJECT, params=[
             COORDINATOR, hops, _int("min_strength", 1, 5), _int("stale_days", 0, 100000), _int("limit", 1, 10000)], **a)},
         "/api/v1/analytics/single-points": {"get": _op("Cut vertices and bridges that cut the coordinator off", OBJECT,
                                                        params=[COORDINATOR, strength, _int("limit", 1, 10000)], **a)},
         "/api/v1/analytics/what-if": {"get": _op("Coverage lost if actors leave", OBJECT, params=[
-            COORDINATOR, _q("remove", required=True), hops, _int("min_strength", 1, 5), _int("stale_days", 0, 100000)], **a)},
+            COORDINATOR, _many("remove", required=True), hops, _int("min_strength", 1, 5), _int("stale_days", 0, 100000)], **a)},
         "/api/v1/analytics/brokers": {"get": _op("Brokers: betweenness, Burt's constraint, effective size", OBJECT, params=[
             _int("top", 1, 1000), _int("sample", 1, 1000000), _int("seed", 0, 2**31)], **a)},
         "/api/v1/analytics/silos": {"get": _op("Components, communities (Louvain) and unconnected agencies", OBJECT, params=[
-            _int("seed", 0, 2**31), _q("kind", KIND_FILTER), _int("min_strength", 1, 5),
+            _int("seed", 0, 2**31), _many("kind", KIND_FILTER), _int("min_strength", 1, 5),
             _int("limit", 1, 10000)], **a)},
         "/api/v1/analytics/stale": {"get": _op("Stale ties by community and owner", OBJECT, params=[
             _int("days", 0, 100000), _q("around"), _int("hops", 1, 6), _int("limit", 1, 10000)], **a)},
@@ -114,6 +120,36 @@ def _analytics() -> dict:
             _path_param("snapshot_id", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1})], **a)},
         "/api/v1/analytics/snapshots/diff": {"get": _op("What changed between two snapshots", OBJECT, params=[
             _q("from", required=True), _q("to", required=True)], **a)},
+    }
+
+
+def _sync() -> dict:
+    from ..services import export as exporter
+
+    form = {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        "mapping": {"type": "string", "format": "binary"},
+        "dry_run": {"type": "string", "enum": ["true", "false"]},
+        "skip_rejected": {"type": "string", "enum": ["true", "false"]},
+        **{k: {"type": "string", "maxLength": 200} for k in (
+            "format", "sheet", "encoding", "delimiter", "region", "date_order", "kind", "org_kind", "source")},
+        "header_row": {"type": "integer", "minimum": 1}}}
+    upload = _op("Import files: the sync plan (dry_run=true, 200) or apply it (201)", OBJECT, role="editor", tag="sync")
+    upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
+    upload["responses"]["201"] = {"description": "Applied", "content": {"application/json": {"schema": OBJECT}}}
+    media = {mt.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for mt in exporter.MEDIA_TYPES.values()}
+    export = _op("The graph or a filtered part as a file", None, tag="sync", params=[
+        _path_param("fmt", {"type": "string", "enum": list(exporter.FORMATS)}),
+        _q("table", {"type": "string", "enum": ["", *exporter.CSV_TABLES]}), _q("kind", KIND_FILTER), _q("tag"),
+        _q("around"), _int("depth", 1, 4, 1), _q("source"), _q("active_only", {"type": "string", "enum": ["", "true", "false", "1", "0"]})])
+    export["responses"]["200"] = {"description": "The file (contact details for editors only)", "content": media}
+    return {
+        "/api/v1/imports": {"post": upload},
+        "/api/v1/imports/sources": {"get": _op("Sync sources and their last sync", OBJECT, tag="sync")},
+        "/api/v1/imports/provenance/{entity_id}": {"get": _op(
+            "Where an actor or tie came from: source, file, sheet, row, when, by whom", OBJECT, tag="sync", role="editor",
+            params=[_path_param("entity_id")])},
+        "/api/v1/exports/{fmt}": {"get": export},
     }
 
 
@@ -157,6 +193,7 @@ def document() -> dict:
         "/api/v1/me": {"get": _op("Who you are", OBJECT)},
         "/api/v1/openapi.json": {"get": _op("This document", OBJECT)},
         **_analytics(),
+        **_sync(),
     }
     return {
         "openapi": "3.0.3",

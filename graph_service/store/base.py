@@ -202,7 +202,7 @@ class SyncStore(GraphStore, Protocol):
     def actor_index(self) -> list[dict]:
         """Every actor, deleted too: ``{id, name, kind, aliases, name_folded, aliases_folded,
         emails (lower-case), orgs (folded names of live works_for/member_of targets), deleted_at,
-        merged_into (id or None)}``."""
+        merged_into (id or None), sources (names of sync sources that had it)}``."""
 
     def find_ties(self, triples: list[tuple[str, str, str]]) -> list[dict]:
         """Live ties joining ``(source_id, target_id, type)``; a mutual tie matches either way round."""

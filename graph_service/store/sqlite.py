@@ -487,6 +487,9 @@ class SQLiteStore:
         naming one id twice takes the row-by-row path, where the second row updates the first.
         """
         actors, ties = list(actors), list(ties)
+        if len(actors) + len(ties) > 10_000:
+            # index pages of a big batch do not fit SQLite's default 2 MB page cache
+            conn.execute("PRAGMA cache_size = -262144")
         summary = {
             "actors": {"created": 0, "updated": 0, "unchanged": 0},
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
@@ -580,7 +583,7 @@ class SQLiteStore:
     def actor_index(self) -> list[dict]:
         """Every actor (deleted too) as import matching needs it: ``{id, name, kind, aliases,
         name_folded, aliases_folded, emails, orgs (folded names of works_for/member_of targets),
-        deleted_at, merged_into}``."""
+        deleted_at, merged_into, sources (names of the sync sources that had it)}``."""
         emails: dict[str, list[str]] = defaultdict(list)
         for r in self._read(
             "SELECT a.id, lower(j.value ->> 'value') FROM actors a, json_each(a.contact_details) j"
@@ -594,11 +597,14 @@ class SQLiteStore:
         ):
             orgs[r[0]].append(r[1])
         merged = {r[0]: r[1] for r in self._read("SELECT merged_id, into_id FROM actor_merges")}
+        sources: dict[str, list[str]] = defaultdict(list)
+        for r in self._read("SELECT entity_id, source FROM sync_records WHERE entity_type = 'actor'"):
+            sources[r[0]].append(r[1])
         return [
             {"id": r[0], "name": r[1], "kind": r[2], "aliases": _loads(r[3]) if r[3] != "[]" else [],
              "name_folded": r[4], "aliases_folded": _loads(r[5]) if r[5] != "[]" else [],
              "emails": emails.get(r[0], []), "orgs": orgs.get(r[0], []), "deleted_at": r[6],
-             "merged_into": merged.get(r[0])}
+             "merged_into": merged.get(r[0]), "sources": sources.get(r[0], [])}
             for r in self._read("SELECT id, name, kind, aliases, name_folded, aliases_folded, deleted_at FROM actors")
         ]
 
@@ -753,7 +759,10 @@ class SQLiteStore:
                                  (keep_id, r["source"], gone_id))
                     continue
                 a, b = json.loads(mine[0]), json.loads(r["data"])
-                united = {k: a.get(k, []) + [x for x in b.get(k, []) if x not in a.get(k, [])] for k in set(a) | set(b)}
+                united = {**b, **a}  # single values: what the source said about the kept actor
+                for k in set(a) | set(b):
+                    if isinstance(a.get(k, []), list) and isinstance(b.get(k, []), list):
+                        united[k] = a.get(k, []) + [x for x in b.get(k, []) if x not in a.get(k, [])]
                 conn.execute("UPDATE sync_records SET data = ? WHERE source = ? AND entity_type = 'actor' AND entity_id = ?",
                              (_dumps(united), r["source"], keep_id))
                 conn.execute("DELETE FROM sync_records WHERE source = ? AND entity_type = 'actor' AND entity_id = ?",

@@ -56,8 +56,8 @@ def test_reimporting_the_same_file_changes_nothing(sqlite_store):
     import_files(sqlite_store, [XLSX])
     before = sqlite_store.get_actor("munich")
     again = import_files(sqlite_store, [XLSX])
-    assert again["counts"]["actors"] == {"created": 0, "updated": 0, "unchanged": 40}
-    assert again["counts"]["ties"] == {"created": 0, "updated": 0, "unchanged": 55}
+    assert again["counts"]["actors"] == {"created": 0, "updated": 0, "unchanged": 40, "missing": 0, "reactivated": 0}
+    assert again["counts"]["ties"] == {"created": 0, "updated": 0, "unchanged": 55, "missing": 0, "reactivated": 0}
     assert sqlite_store.get_actor("munich")["updated_at"] == before["updated_at"]
     # the CSV pair is the same data, so it changes nothing either
     assert import_files(sqlite_store, [ELEMENTS, CONNECTIONS])["counts"]["actors"]["unchanged"] == 40

@@ -29,7 +29,7 @@ CREATE TABLE sync_records (
     missing_since  TEXT,
     data           TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (source, entity_type, entity_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX sync_records_entity ON sync_records (entity_id);
 
 CREATE TABLE actor_merges (

@@ -1,0 +1,211 @@
+"""``graph-service import`` / ``merge`` / ``export``: spreadsheet sync from and back to the files people keep."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from graph_service.cli import cli, pass_ctx
+from graph_service.errors import ImportRefused
+from graph_service.model import ACTOR_KINDS
+from importers.records import DATE_ORDERS, FORMATS
+
+SHOWN = 20
+
+
+def _where(e: dict) -> str:
+    csv_sheet = e.get("file") and e.get("sheet") and Path(str(e["file"])).stem == e["sheet"]
+    parts = [f"{k} {e[k]}" for k in ("file", "sheet", "row", "column")
+             if e.get(k) not in (None, "") and not (k == "sheet" and csv_sheet)]
+    return ", ".join(parts)
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "...'"
+
+
+def _list(title: str, items: list, line, hint: str = "") -> None:
+    if not items:
+        return
+    click.echo(f"  {title} ({len(items)}){': ' + hint if hint else ''}")
+    for item in items[:SHOWN]:
+        click.echo(f"    {line(item)}")
+    if len(items) > SHOWN:
+        click.echo(f"    ... and {len(items) - SHOWN} more (--json lists all)")
+
+
+def print_plan(result: dict) -> None:
+    """The plan as a person reads it: counts, then what changes, what was refused and why."""
+    files = ", ".join(result.get("files", []))
+    state = "applied" if result.get("applied") else "dry run, nothing written"
+    click.echo(f"Import of {files} as {result['format']} (source {result['source']!r}): {state}")
+    for note in result.get("notes", []):
+        click.echo(f"  note: {note}")
+    for kind in ("actors", "ties"):
+        c = result["counts"][kind]
+        text = f"  {kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+        if c["missing"]:
+            text += f", {c['missing']} missing since the last sync"
+        if c["reactivated"]:
+            text += f", {c['reactivated']} back again"
+        click.echo(text)
+        label = lambda e: e.get("name") or e.get("tie") or e["id"]  # noqa: E731
+        for e in result[kind]["created"][:SHOWN]:
+            row = e.get("row", {}).get("row")
+            click.echo(f"    + {label(e)}" + (f"  (row {row})" if row else ""))
+        if len(result[kind]["created"]) > SHOWN:
+            click.echo(f"    ... and {len(result[kind]['created']) - SHOWN} more created")
+        shown = 0
+        for e in result[kind]["updated"]:
+            for f, (old, new) in e["changes"].items():
+                if shown < SHOWN * 3:
+                    click.echo(f"    ~ {label(e)}: {f}: {_short(old)} -> {_short(new)}")
+                shown += 1
+        if shown > SHOWN * 3:
+            click.echo(f"    ... and {shown - SHOWN * 3} more changed fields")
+        for e in result[kind]["missing"][:SHOWN]:
+            click.echo(f"    - {label(e)}: not in this sync (last seen {e['last_seen_at'][:10]}); "
+                       f"{'marked' if result.get('applied') else 'will be marked'} inactive, not deleted")
+    _list("rejected rows", result["rejected"], lambda e: f"{_where(e)}: {e['message']}",
+          "" if result.get("applied") else "nothing is written while rows are rejected: fix them, or apply the rest with --skip-rejected")
+    _list("warnings", result["warnings"], lambda e: f"{_where(e)}: {e['message']}")
+    _list("possible duplicates", result["duplicates"], lambda e: e["explanation"], "listed for review, never merged on their own")
+
+
+def print_refusal(errors: list[dict]) -> None:
+    """Many rejected rows, grouped: one line per reason and column, with the rows it applies to."""
+    groups: dict[tuple, list] = {}
+    for e in errors:
+        groups.setdefault((e.get("file"), e.get("sheet"), e.get("column"), e["message"]), []).append(e.get("row"))
+    click.echo(f"graph-service: error: import refused, nothing was written ({len(errors)} problems):", err=True)
+    for (file, sheet, column, message), rows in groups.items():
+        where = _where({"file": file, "sheet": sheet, "column": column})
+        rows = [r for r in rows if r is not None]
+        listed = ", ".join(map(str, rows[:8])) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
+        click.echo(f"  {where}{', row' + ('s ' if len(rows) > 1 else ' ') + listed if rows else ''}: {message}", err=True)
+
+
+def _progress_callback(enabled: bool):
+    if not enabled:
+        return None, lambda: None
+    bars: dict = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        entry = bars.get(stage)
+        if entry is None:
+            bar = click.progressbar(length=max(total, 1), label=f"{stage} {total} rows", file=sys.stderr)
+            bar.__enter__()
+            entry = bars[stage] = [bar, 0]
+        entry[0].update(done - entry[1])
+        entry[1] = done
+
+    def close() -> None:
+        for bar, _ in bars.values():
+            bar.__exit__(None, None, None)
+
+    return update, close
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True, help="What the files are.")
+@click.option("--sheet", default=None, help="Workbook sheet to read (name or number); default: the one whose columns fit.")
+@click.option("--header-row", type=click.IntRange(1, 10_000), default=None, help="Row holding the column names, if not found.")
+@click.option("--encoding", default=None, help="CSV text encoding (utf-8, cp1252, latin-1, utf-16); default: detected.")
+@click.option("--delimiter", default=None, help="CSV separator (, ; tab |); default: detected.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Mapping file (TOML/JSON) naming what your columns mean.")
+@click.option("--region", default=None, help="Country of phone numbers written without +code (DE, NL, FR, FI...).")
+@click.option("--date-order", type=click.Choice(DATE_ORDERS), default="iso", show_default=True,
+              help="How dates other than YYYY-MM-DD are written; an ambiguous date is an error, never a guess.")
+@click.option("--kind", type=click.Choice(ACTOR_KINDS), default=None, help="Kind of rows whose type is missing or not a kind.")
+@click.option("--org-kind", type=click.Choice(ACTOR_KINDS), default=None, help="Kind of organisations named in contact lists (default ngo).")
+@click.option("--source", default=None, help="Name this source is synced under (default: the file names).")
+@click.option("--skip-rejected", is_flag=True, help="Apply the good rows even when some rows are rejected.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@pass_ctx
+def import_(ctx, files, dry_run, as_json, fmt, sheet, header_row, encoding, delimiter, mapping, region, date_order,
+            kind, org_kind, source, skip_rejected, progress):
+    """Sync FILES into the graph: contact lists (CSV/XLSX, Outlook, Google, vCard), Kumu maps
+    (xlsx, CSV pair, JSON), Gephi tables, edge lists, GraphML, GEXF.
+
+    Prints the plan (created, updated field by field, unchanged, missing since the last sync,
+    rejected rows, duplicates) and applies it in one transaction unless --dry-run.
+    """
+    from graph_service.services.sync import prepare_options, run_import
+    from importers.records import ImportOptions, InputFile
+
+    for f in files:
+        if not f.exists():
+            raise click.BadParameter(f"{f} does not exist", param_hint="FILES")
+    show = sys.stderr.isatty() if progress is None else progress
+    update, close = _progress_callback(show and not as_json)
+    options = ImportOptions(format=fmt, sheet=sheet, header_row=header_row, encoding=encoding, delimiter=delimiter,
+                            region=region, date_order=date_order, kind=kind, org_kind=org_kind, source=source,
+                            skip_rejected=skip_rejected, progress=update, workers=min(os.cpu_count() or 1, 4))
+    options = prepare_options(options, mapping)
+    try:
+        result = run_import(ctx.store, [InputFile(f) for f in files], options, dry_run=dry_run, by="cli import")
+    except ImportRefused as exc:
+        close()
+        if as_json or len(exc.errors) <= 5:
+            raise
+        print_refusal(exc.errors)
+        sys.exit(1)
+    finally:
+        close()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_plan(result)
+
+
+@cli.command("merge")
+@click.argument("keep", metavar="A")
+@click.argument("gone", metavar="B")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def merge_cmd(ctx, keep: str, gone: str, as_json: bool):
+    """Merge actor B into actor A (ids or names): A keeps its id, gains B's aliases, contact
+    details and ties; B is deleted with its history kept, and later imports naming B find A."""
+    from graph_service.services.merge import merge_actors
+
+    result = merge_actors(ctx.store, keep, gone, by="cli merge")
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return
+    kept = result["kept"]
+    click.echo(f"Merged {result['merged']} into {kept['name']!r} ({kept['id']}): {result['ties_moved']} ties moved, "
+               f"{result['ties_folded']} duplicate or self ties removed (kept in history).")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "graphml", "vcard"]), required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+@click.option("--table", type=click.Choice(["elements", "connections", "contacts"]), default="elements", show_default=True,
+              help="CSV only: which table.")
+@click.option("--kind", type=click.Choice(ACTOR_KINDS), default=None, help="Only actors of this kind.")
+@click.option("--tag", default=None, help="Only actors with this tag.")
+@click.option("--around", default=None, help="Only this actor's ego network (name or id).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 4))
+@click.option("--source", default=None, help="Only records a sync of this source saw.")
+@click.option("--active-only", is_flag=True, help="Leave out records gone from every source that had them.")
+@click.option("--no-contacts", is_flag=True, help="Leave out contact details (e-mail, phone, address).")
+@pass_ctx
+def export_cmd(ctx, fmt, out, table, kind, tag, around, depth, source, active_only, no_contacts):
+    """Write the graph (or a filtered part) as CSV, XLSX (Kumu layout), GraphML or vCard.
+    Spreadsheet cells starting with = + - @ are made inert."""
+    from graph_service.services.export import export
+
+    data, counts = export(ctx.store, fmt, table=table, contacts=not no_contacts, kind=kind, tag=tag, around=around,
+                          depth=depth, source=source, active_only=active_only)
+    out.write_bytes(data)
+    if not no_contacts and hasattr(ctx.store, "audit"):
+        ctx.store.audit("cli", "export", target=out.name, detail={"format": fmt, "rows": counts["rows"]})
+    click.echo(f"Wrote {out} ({counts['actors']} actors, {counts['ties']} ties).")

@@ -1,0 +1,220 @@
+"""Normalising cell text with libraries: phone numbers, e-mail addresses, names, dates, multi-values.
+
+- Phone numbers: ``phonenumbers`` (Google's libphonenumber) to E.164, with a default region for
+  numbers written without ``+country``.
+- E-mail addresses: ``email-validator`` (syntax only, no DNS), stored lower-cased.
+- Names and text: Unicode NFC (UAX #15) and collapsed whitespace.
+- Dates: ISO 8601 always; day-first or month-first only when the user states it. A date that
+  could be read two ways is an error, never a guess.
+
+Each function returns the normalised value or raises :class:`Unusable` with a message a person
+can act on.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+import unicodedata
+
+import email_validator
+import phonenumbers
+
+from graph_service.model import clean_text
+
+
+class Unusable(ValueError):
+    """A value that cannot be normalised; ``str(exc)`` says why and what to do."""
+
+
+# Excel writes text that must stay text (leading zeros, "+49") as a formula: ="+49 30".
+_TEXT_FORMULA = re.compile(r'^="(.*)"$', re.S)
+# Our own export makes cells inert with a leading apostrophe (OWASP CSV injection advice).
+_INERT = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def cell_text(value: str) -> str:
+    """Raw cell text as a person sees it: Excel text formulas ``="+49 30"`` become ``+49 30``,
+    an apostrophe that made a cell inert is dropped. Nothing else changes (no trimming)."""
+    if not value:
+        return value
+    if value[0] == "=":
+        m = _TEXT_FORMULA.match(value)
+        if m:
+            return m.group(1).replace('""', '"')
+    elif value[0] == "'":
+        return _INERT.sub("", value, count=1)
+    return value
+
+
+def text(value) -> str:
+    """NFC-normalised text with whitespace collapsed (newlines kept out of names)."""
+    return clean_text(value)
+
+
+def multiline(value) -> str:
+    """NFC-normalised text keeping line breaks (notes): each line trimmed, blank ends dropped."""
+    if value is None:
+        return ""
+    lines = [" ".join(line.split()) for line in unicodedata.normalize("NFC", str(value)).splitlines()]
+    return "\n".join(lines).strip()
+
+
+_MULTI_SEP = re.compile(r"\s+:::\s+|\s*[|;\n]\s*")
+_EMAIL_SEP = re.compile(r"\s+:::\s+|[|;,\n]|\s+")
+
+
+def split_values(value: str, *, emails: bool = False) -> list[str]:
+    """Split a cell holding several values: Google's `` ::: ``, ``|``, ``;`` or line breaks (and
+    commas or spaces between e-mail addresses). Order kept, empties and repeats dropped."""
+    if not value:
+        return []
+    parts = (_EMAIL_SEP if emails else _MULTI_SEP).split(value)
+    out: list[str] = []
+    for p in parts:
+        p = text(p)
+        if p and p not in out:
+            out.append(p)
+    return out
+
+
+# --- e-mail -------------------------------------------------------------------------------------
+# The common case (plain ASCII dot-atom addresses) is checked by this pattern, which accepts a
+# subset of what email-validator accepts; everything else goes through email-validator itself.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
+_SPECIAL = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+
+
+def email(value: str) -> str:
+    """A syntactically valid e-mail address, lower-cased (``Anna.M@Example.ORG`` -> ``anna.m@example.org``).
+
+    Raises :class:`Unusable` with email-validator's reason. No DNS lookups are made.
+    """
+    raw = text(value)
+    if raw.lower().startswith("mailto:"):
+        raw = raw[7:]
+    if len(raw) <= 254 and _PLAIN_EMAIL.match(raw):
+        local, _, domain = raw.rpartition("@")
+        d = domain.lower()
+        if len(local) <= 64 and not any(d == s or d.endswith("." + s) for s in _SPECIAL):
+            return raw.lower()
+    try:
+        info = email_validator.validate_email(raw, check_deliverability=False)
+    except email_validator.EmailNotValidError as exc:
+        raise Unusable(f"{raw!r} is not a usable e-mail address: {exc}") from None
+    return info.normalized.lower()
+
+
+# --- phone --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=65536)
+def _phone(raw: str, region: str | None) -> str:
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE and not region:
+            raise Unusable(f"{raw!r} has no country code; give the region of the import (e.g. --region DE)") from None
+        raise Unusable(f"{raw!r} is not a phone number ({exc._msg})") from None
+    if not phonenumbers.is_possible_number(number):
+        where = f" for region {region}" if region and not raw.startswith("+") else ""
+        raise Unusable(f"{raw!r} is not a possible phone number{where}")
+    return "+" + str(number.country_code) + phonenumbers.national_significant_number(number)
+
+
+def phone(value: str, region: str | None = None) -> str:
+    """A phone number in E.164 (``030 227-11111`` with region ``DE`` -> ``+493022711111``).
+
+    ``tel:`` URIs (vCard 4.0) are accepted. Raises :class:`Unusable` when the number cannot be
+    read (no country code and no region, too short or long for its country).
+    """
+    raw = text(value)
+    if raw.lower().startswith("tel:"):
+        raw = raw[4:]
+    if not raw:
+        raise Unusable("empty phone number")
+    return _phone(raw, region.upper() if region else None)
+
+
+def _phone_or_error(args: tuple[str, str | None]) -> tuple[str | None, str | None]:
+    raw, region = args
+    try:
+        return phone(raw, region), None
+    except Unusable as exc:
+        return None, str(exc)
+
+
+def phones(raws: list[str], region: str | None, workers: int = 1) -> dict[str, tuple[str | None, str | None]]:
+    """``{raw: (e164 or None, error or None)}`` for many numbers at once.
+
+    phonenumbers parses about 20,000 numbers a second on one core; with ``workers`` > 1 and at
+    least 20,000 distinct numbers, the work is shared among forked worker processes (use it only
+    from a single-threaded program such as the command line).
+    """
+    distinct = list(dict.fromkeys(raws))
+    if workers > 1 and len(distinct) >= 20_000:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_phone_or_error, [(r, region) for r in distinct], chunksize=2_000)
+    else:
+        results = [_phone_or_error((r, region)) for r in distinct]
+    return dict(zip(distinct, results))
+
+
+def region_code(value: str | None) -> str | None:
+    """Validate a region for phone numbers: an ISO 3166-1 alpha-2 code phonenumbers knows."""
+    if not value:
+        return None
+    code = value.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise Unusable(f"{value!r} is not a region code; use a two-letter country code such as DE, NL, FR, FI")
+    return code
+
+
+# --- names --------------------------------------------------------------------------------------
+def person_name(first: str = "", middle: str = "", last: str = "") -> str:
+    """``"Anna", "van der", "Berg"`` -> ``"Anna van der Berg"`` (NFC, single spaces)."""
+    return text(" ".join(p for p in (first, middle, last) if p and p.strip()))
+
+
+# --- dates --------------------------------------------------------------------------------------
+_DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})$")
+
+
+def date(value, order: str = "iso") -> str | None:
+    """An ISO date (``YYYY-MM-DD``) from a cell; ``""`` -> ``None``.
+
+    ``order`` is how the user says their dates are written: ``iso`` (only ISO 8601 is read),
+    ``day-first`` (``31.12.2024``, ``31/12/2024``) or ``month-first`` (``12/31/2024``). Years need
+    four digits. Raises :class:`Unusable` for anything else, naming the fix.
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    s = text(value)
+    if not s:
+        return None
+    try:
+        if len(s) == 10 and s[4] == "-":
+            return _dt.date.fromisoformat(s).isoformat()
+        if len(s) > 10 and s[4] == "-":
+            return _dt.datetime.fromisoformat(s).date().isoformat()
+    except ValueError:
+        raise Unusable(f"{s!r} is not a valid date; use YYYY-MM-DD") from None
+    m = _DMY.match(s)
+    if m is None or order == "iso":
+        hint = "use YYYY-MM-DD" if order != "iso" else (
+            "use YYYY-MM-DD, or say how your dates are written with --date-order day-first or month-first")
+        raise Unusable(f"{s!r} is not a valid date; {hint}")
+    a, b, year = int(m.group(1)), int(m.group(3)), m.group(4)
+    if len(year) != 4:
+        raise Unusable(f"{s!r} is not a valid date: write the year with four digits")
+    day, month = (a, b) if order == "day-first" else (b, a)
+    try:
+        return _dt.date(int(year), month, day).isoformat()
+    except ValueError:
+        raise Unusable(f"{s!r} is not a valid date when read {order} (day {day}, month {month})") from None

@@ -1,0 +1,77 @@
+"""graph-service import / merge / export, run as a user would against a real SQLite file."""
+import json
+from pathlib import Path
+
+import pytest
+
+from graph_service.cli import main
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture
+def run(db_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+
+    def _run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(run):
+    code, out, _ = run("import", FIX / "google_contacts.csv", "--region", "DE", "--dry-run")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Import of google_contacts.csv as contacts (source 'google_contacts.csv'): dry run, nothing written"
+    assert "  actors: 6 created, 0 updated, 0 unchanged" in lines
+    assert "    + Jürgen Weiß  (row 2)" in lines
+    assert any(l.startswith("    file google_contacts.csv, row 4: no name") for l in lines)
+    code, out, _ = run("stats", "--json")
+    assert json.loads(out)["actors_total"] == 0
+
+
+def test_import_then_edited_import_shows_old_and_new_values(run, tmp_path):
+    f = tmp_path / "list.csv"
+    f.write_text("Name,Organisation,E-Mail\nAnna Müller,Stadt Beispiel,anna@example.org\n", encoding="utf-8")
+    assert run("import", f)[0] == 0
+    f.write_text("Name,Organisation,E-Mail,Notes\nAnna Müller,Stadt Beispiel,anna@example.org,call on Mondays\n", encoding="utf-8")
+    code, out, _ = run("import", f)
+    assert code == 0
+    assert "    ~ Anna Müller: description: '' -> 'call on Mondays'" in out.splitlines()
+    code, out, _ = run("import", f, "--json")
+    assert json.loads(out)["counts"]["actors"]["unchanged"] == 2
+
+
+def test_refused_import_lists_the_rows_grouped_and_exits_1(run, tmp_path):
+    el = tmp_path / "elements.csv"
+    el.write_text("Label,Type\n" + "".join(f"Node {i},Data Class\n" for i in range(12)), encoding="utf-8")
+    code, out, err = run("import", el)
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0] == "graph-service: error: import refused, nothing was written (12 problems):"
+    assert lines[1].startswith("  file elements.csv, column Type, rows 2, 3, 4, 5, 6, 7, 8, 9 and 4 more: Type 'Data Class' is not an actor kind")
+    assert run("import", el, "--kind", "initiative")[0] == 0
+
+
+def test_bad_options_are_one_line_and_exit_2(run):
+    code, _, err = run("import", FIX / "outlook.csv", "--date-order", "guess")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = run("import", FIX / "outlook.csv", "--region", "Germany")
+    assert code == 1 and "region" in err
+
+
+def test_merge_and_export(run, tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("Name,E-Mail\nAnna Müller,anna@example.org\n\"Mueller, Anna\",a.mueller@example.org\n", encoding="utf-8")
+    code, out, _ = run("import", a, "--kind", "person")
+    assert "possible duplicates (1)" in out
+    code, out, _ = run("merge", "Anna Müller", "Mueller, Anna")
+    assert code == 0 and out.startswith("Merged mueller-anna into 'Anna Müller' (anna-muller)")
+    out_file = tmp_path / "people.csv"
+    code, out, _ = run("export", "--format", "csv", "--table", "contacts", "--out", out_file)
+    assert code == 0 and out.strip() == f"Wrote {out_file} (1 actors, 0 ties)."
+    assert "anna@example.org|a.mueller@example.org" in out_file.read_text(encoding="utf-8-sig")

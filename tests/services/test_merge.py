@@ -1,0 +1,76 @@
+"""graph-service merge A B: one actor, every tie and the history kept; later imports find A."""
+import pytest
+
+from graph_service.errors import NotFound, ValidationError
+from graph_service.model import validate_actor
+from graph_service.services.merge import merge_actors, name_key
+from graph_service.services.sync import import_files
+from importers.records import ImportOptions
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_sources(sqlite_store, tmp_path):
+    a = write(tmp_path / "team.csv", "Name,Organisation,E-Mail\nAnna Müller,Stadt Beispiel,anna@example.org\n")
+    b = write(tmp_path / "outlook.csv", "Name,Organisation,E-Mail,Telefon\nDr. Anna Müller,Jugendring,dr.anna@example.org,+49 30 5550100\n")
+    import_files(sqlite_store, [a])
+    import_files(sqlite_store, [b])
+    keep = sqlite_store.find_actors_by_name("Anna Müller")[0]
+    gone = sqlite_store.find_actors_by_name("Dr. Anna Müller")[0]
+    return sqlite_store, keep, gone, a, b
+
+
+def test_name_key_sees_through_titles_order_and_umlauts():
+    assert name_key("Dr. Anna Müller") == name_key("Mueller, Anna") == "anna mueller"
+    assert name_key("Prof. Dr. Jörg von Weiß") == "joerg weiss"
+
+
+def test_merge_moves_every_tie_and_keeps_values_and_history(two_sources):
+    store, keep, gone, _, _ = two_sources
+    result = merge_actors(store, "Anna Müller", gone["id"], by="carla")
+    assert (result["merged"], result["ties_moved"], result["ties_folded"]) == (gone["id"], 1, 0)
+    kept = store.get_actor(keep["id"])
+    assert kept["aliases"] == ["Dr. Anna Müller"]
+    assert [c["value"] for c in kept["contact_details"]] == ["anna@example.org", "dr.anna@example.org", "+49305550100"]
+    employers = sorted(store.get_actor(t["target_id"])["name"] for t in store.list_ties(actor_id=keep["id"])[0])
+    assert employers == ["Jugendring", "Stadt Beispiel"]
+    assert store.get_actor(gone["id"]) is None
+    assert store.history(gone["id"])[-1]["action"] == "merged"
+    assert store.history(gone["id"])[-1]["after"]["merged_into"] == keep["id"]
+    assert store.history(keep["id"])[-1]["action"] == "merge" and store.history(keep["id"])[-1]["by"] == "carla"
+    assert {p["source"] for p in store.provenance(keep["id"])} == {"team.csv", "outlook.csv"}
+
+
+def test_reimporting_after_a_merge_finds_the_kept_actor_and_changes_nothing(two_sources):
+    store, keep, gone, a, b = two_sources
+    merge_actors(store, keep["id"], gone["id"], by="carla")
+    for f in (a, b):
+        again = import_files(store, [f], options=ImportOptions(region="DE"))
+        assert again["counts"]["actors"]["created"] == 0, f.name
+        assert again["counts"]["actors"]["updated"] == 0, again["actors"]["updated"]
+        assert again["counts"]["ties"] == {"created": 0, "updated": 0, "unchanged": 1, "missing": 0, "reactivated": 0}
+    assert store.get_actor(keep["id"])["name"] == "Anna Müller"
+
+
+def test_merging_a_tie_between_the_two_or_a_repeated_tie_keeps_it_in_history(sqlite_store):
+    for i, name in enumerate(("Alpha", "Alpha e.V.", "Beta")):
+        sqlite_store.create_actor(validate_actor({"id": f"a{i}", "name": name, "kind": "ngo"}), by="t")
+    sqlite_store.create_tie({"id": "t1", "source_id": "a0", "target_id": "a1", "type": "knows"}, by="t")
+    sqlite_store.create_tie({"id": "t2", "source_id": "a0", "target_id": "a2", "type": "funds"}, by="t")
+    sqlite_store.create_tie({"id": "t3", "source_id": "a1", "target_id": "a2", "type": "funds"}, by="t")
+    result = merge_actors(sqlite_store, "a0", "a1", by="t")
+    assert (result["ties_moved"], result["ties_folded"]) == (0, 2)
+    assert [t["id"] for t in sqlite_store.list_ties()[0]] == ["t2"]
+    assert [h["action"] for h in sqlite_store.history("t3")] == ["create", "delete"]
+
+
+def test_merge_refuses_the_same_actor_and_unknown_names(two_sources):
+    store, keep, _, _, _ = two_sources
+    with pytest.raises(ValidationError):
+        merge_actors(store, keep["id"], "Anna Müller", by="x")
+    with pytest.raises(NotFound):
+        merge_actors(store, keep["id"], "Nobody Here", by="x")
