@@ -76,3 +76,11 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(app, web_user):
     thief.set_cookie("session", stolen)
     assert thief.get("/api/v1/me").status_code == 401
     assert log_in(browser, *web_user).status_code == 302  # a new login works
+
+
+def test_logout_needs_a_post_with_the_csrf_token(app, web_user):
+    browser = app.test_client()
+    log_in(browser, *web_user)
+    assert browser.get("/logout").status_code == 405
+    assert browser.post("/logout").status_code == 400  # no CSRF token
+    assert browser.get("/api/v1/me").status_code == 200

@@ -38,7 +38,7 @@ def login():
     return render_template("login.html", error=error, session_hours=hours), (401 if error else 200)
 
 
-@bp.route("/logout", methods=["POST", "GET"])
+@bp.post("/logout")  # POST with the CSRF token only: a link or image elsewhere cannot log anyone out
 @login_required
 def logout():
     logout_user()
