@@ -134,6 +134,17 @@ def slug_id(name: str) -> str:
     return s or uuid.uuid4().hex[:12]
 
 
+def new_actor_id(name: str, kind: str) -> str:
+    """The id a new actor gets: a readable slug of its name, except for people.
+
+    A person's id is opaque (``person-`` and 12 random hex digits) so that URLs, logs, the audit
+    log and exports never carry a name, and erasing the person's details leaves nothing in the id.
+    """
+    if kind == "person":
+        return "person-" + uuid.uuid4().hex[:12]
+    return slug_id(name)
+
+
 def kind_of(value: str) -> str | None:
     """Map a spreadsheet spelling of an actor kind to one of :data:`ACTOR_KINDS`, else ``None``."""
     key = clean_text(value).lower()

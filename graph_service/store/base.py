@@ -74,6 +74,10 @@ class GraphStore(Protocol):
         """Undo a soft deletion of the actor and of the ties deleted with it whose other end is live.
         NotFound if unknown, Conflict if not deleted; history records ``restore``."""
 
+    def erase_personal_data(self, actor_id: str, *, by: str) -> dict:
+        """Empty a person's personal fields (name -> "Erased person"), keep id, kind and ties, and drop
+        the values from every history entry of the actor. ``{actor, history_entries_erased}``."""
+
     # ties ---------------------------------------------------------------------------------
     def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None: ...
 

@@ -41,7 +41,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
-from ..model import fold, now_iso, slug_id
+from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
     TIE_DATA_FIELDS,
@@ -476,7 +476,7 @@ class Neo4jStore:
                     raise Conflict(f"an actor with id {actor['id']!r} already exists")
                 actor_id = actor["id"]
             else:
-                base = slug_id(actor["name"])
+                base = new_actor_id(actor["name"], actor["kind"])
                 w.run("actor_ids_lock")
                 taken = {r["id"] for r in w.run("actor_ids_taken", base=base, prefix=base + "-")}
                 actor_id = unique_id(base, taken.__contains__)
@@ -491,7 +491,7 @@ class Neo4jStore:
             except neo4j_errors.ConstraintError:
                 # another writer took the same id between our read and our write
                 if actor.get("id") or attempt == 2:
-                    raise Conflict(f"an actor with id {actor.get('id') or slug_id(actor['name'])!r} already exists") from None
+                    raise Conflict(f"an actor with id {actor.get('id') or actor['name']!r} already exists") from None
         raise AssertionError("unreachable")
 
     def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
@@ -568,6 +568,23 @@ class Neo4jStore:
             for chunk in _chunks(rows):
                 w.run("tie_update", rows=chunk)
             return after
+
+        return self._write(work)
+
+    def erase_personal_data(self, actor_id: str, *, by: str) -> dict:
+        """Remove a person's personal details everywhere, history included (see SQLiteStore)."""
+
+        def work(w: _Work) -> dict:
+            before = w.actor(actor_id)
+            if before is None:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            now = now_iso()
+            after = {**before, "name": "Erased person", "aliases": [], "description": "", "tags": [], "country": "",
+                     "city": "", "contact_details": [], "attributes": {}, "source": "", "updated_at": now, "updated_by": by}
+            w.run("actor_upsert", rows=[_actor_props(after)])
+            erased = w.value("erase_history", "erased", entity_id=actor_id)
+            w.history("actor", actor_id, "erase", by, None, None)
+            return {"actor": after, "history_entries_erased": erased}
 
         return self._write(work)
 

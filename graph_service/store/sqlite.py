@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
-from ..model import fold, now_iso, slug_id
+from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
     TIE_DATA_FIELDS,
@@ -313,7 +313,7 @@ class SQLiteStore:
                     raise Conflict(f"an actor with id {actor['id']!r} already exists")
                 actor_id = actor["id"]
             else:
-                actor_id = unique_id(slug_id(actor["name"]), lambda i: self._actor_in(conn, i) is not None)
+                actor_id = unique_id(new_actor_id(actor["name"], actor["kind"]), lambda i: self._actor_in(conn, i) is not None)
             return self._insert_actor(conn, {**actor, "id": actor_id}, by)
 
     def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
@@ -364,6 +364,32 @@ class SQLiteStore:
                 after_tie = self._update_tie_row(conn, tie, {"deleted_at": None}, by)
                 conn.execute("UPDATE history SET action = 'restore' WHERE seq = (SELECT max(seq) FROM history WHERE entity_id = ?)", (after_tie["id"],))
             return after
+
+    def erase_personal_data(self, actor_id: str, *, by: str) -> dict:
+        """Remove a person's personal details everywhere, history included (GDPR Art. 17).
+
+        The actor keeps its id, kind and ties (the structure others rely on); its name becomes
+        ``"Erased person"``, and aliases, description, contact details, attributes, place and
+        source are emptied. Every history entry of the actor loses its before/after values and
+        sync records lose what the source provided. Returns ``{actor, history_entries_erased}``.
+        NotFound if there is no such actor.
+        """
+        with self._write() as conn:
+            before = self._actor_in(conn, actor_id)
+            if before is None:
+                raise NotFound(f"no actor with id {actor_id!r}")
+            now = now_iso()
+            conn.execute(
+                "UPDATE actors SET name = 'Erased person', name_folded = 'erased person', aliases = '[]', aliases_folded = '[]',"
+                " description = '', tags = '[]', country = '', city = '', contact_details = '[]', attributes = '{}',"
+                " source = '', updated_at = ?, updated_by = ? WHERE id = ?",
+                (now, by, actor_id),
+            )
+            erased = conn.execute("UPDATE history SET before = NULL, after = NULL WHERE entity_id = ?", (actor_id,)).rowcount
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_records'").fetchone():
+                conn.execute("UPDATE sync_records SET data = '{}', file = NULL, sheet = NULL, row = NULL WHERE entity_id = ?", (actor_id,))
+            self._history(conn, "actor", actor_id, "erase", by, None, None)
+            return {"actor": self._actor_in(conn, actor_id), "history_entries_erased": erased}
 
     # ties ---------------------------------------------------------------------------------
     def _tie_in(self, conn, tie_id: str) -> dict | None:
@@ -476,8 +502,10 @@ class SQLiteStore:
 
     # batches ------------------------------------------------------------------------------
     def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
+        actors, ties = list(actors), list(ties)
         with self._write() as conn:
-            return self._apply_rows(conn, actors, ties, by)
+            with self._indexes_after(conn, ("actors", "ties", "history"), len(actors) + len(ties)):
+                return self._apply_rows(conn, actors, ties, by)
 
     def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction.
@@ -547,6 +575,27 @@ class SQLiteStore:
                 summary["ties"]["unchanged"] += 1
         self._flush(conn, self._INSERT_TIE, deferred)
         return summary
+
+    @contextlib.contextmanager
+    def _indexes_after(self, conn, tables: tuple[str, ...], rows: int):
+        """Build the secondary indexes of ``tables`` after a big bulk insert instead of during it.
+
+        Only when ``rows`` is at least 50,000 and more than the tables hold already; SQLite's DDL
+        is transactional, so readers and a rollback never see the tables without their indexes.
+        """
+        existing = conn.execute(f"SELECT count(*) FROM {tables[0]}").fetchone()[0]
+        if rows < 50_000 or rows <= existing:
+            yield
+            return
+        marks = ",".join("?" * len(tables))
+        indexes = conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            tables).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        yield
+        for _, sql in indexes:
+            conn.execute(sql)
 
     def _flush(self, conn, sql: str, deferred: list) -> None:
         if deferred:
@@ -661,7 +710,9 @@ class SQLiteStore:
         ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
         """
         source, at = sync["source"], sync["at"]
-        with self._write() as conn:
+        actors, ties = list(actors), list(ties)
+        with self._write() as conn, self._indexes_after(conn, ("actors", "ties", "history", "sync_records"),
+                                                        len(actors) + len(ties)):
             summary = self._apply_rows(conn, actors, ties, by)
             conn.execute(
                 "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"

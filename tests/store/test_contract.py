@@ -933,3 +933,22 @@ def test_a_deleted_actor_is_restored_with_the_ties_deleted_with_it(store):
         store.restore_actor(hub, by=BY)
     with pytest.raises(NotFound):
         store.restore_actor("nobody", by=BY)
+
+
+def test_erasing_a_person_removes_their_details_everywhere_but_keeps_the_structure(store):
+    office = add(store, "Prevention Office", "agency")
+    person = add(store, "Jane Example", "person", aliases=["J. Example"], description="Youth worker",
+                 contact_details=[{"type": "email", "value": "jane@example.org"}], city="Oslo")
+    link(store, person, office, "works for", strength=5)
+    store.update_actor(person, {"description": "Senior youth worker"}, by=BY)
+    result = store.erase_personal_data(person, by="dpo")
+    erased = store.get_actor(person)
+    assert erased["name"] == "Erased person" and erased["kind"] == "person"
+    assert erased["contact_details"] == [] and erased["aliases"] == [] and erased["description"] == "" and erased["city"] == ""
+    assert result["history_entries_erased"] == 2
+    history = store.history(person)
+    assert [h["action"] for h in history] == ["create", "update", "erase"]
+    assert all(h["before"] is None and h["after"] is None for h in history)
+    assert "jane" not in str(store.export_records()["actors"]).lower()
+    assert store.list_actors(q="jane")[1] == 0
+    assert len(store.list_ties(actor_id=person)[0]) == 1  # who worked where stays known
