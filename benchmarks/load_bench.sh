@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Load benchmark: the API on loopback under mixed reads and writes (wrk, Debian package `wrk`).
-#   benchmarks/load_bench.sh [SECONDS=30] [CONNECTIONS=50] [THREADS=16]
+#   benchmarks/load_bench.sh [SECONDS=30] [CONNECTIONS=50] [THREADS=4]
 # Serves a fresh SQLite store with the demo data (waitress, THREADS worker threads) on a free
 # loopback port, drives it with wrk for SECONDS with CONNECTIONS concurrent clients, and prints
 # requests/s, p50/p90/p99 latency and the error count. Stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_RUN="${1:-30}" CONNECTIONS="${2:-50}" THREADS="${3:-16}"
+SECONDS_RUN="${1:-30}" CONNECTIONS="${2:-50}" THREADS="${3:-4}"
 BIN=.venv/bin
 command -v wrk >/dev/null || { echo "load_bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
 TMP=$(mktemp -d)

@@ -255,6 +255,11 @@ def limit_logins(app: Flask) -> None:
     # one limiter per app (in memory: the app is one process); tests and apps never share counts
     limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
     limiter.init_app(app)
+
+    @limiter.request_filter
+    def _only_the_login_form() -> bool:  # every other request skips the limiter's bookkeeping
+        return request.endpoint != "web.login" or request.method != "POST"
+
     view = app.view_functions.get("web.login")
     if view is None:
         return

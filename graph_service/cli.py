@@ -61,7 +61,8 @@ def cli():
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads; more than a few per core only adds contention for the GIL.")
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, threads: int):
     """Serve the web pages and the JSON API (waitress, a production WSGI server)."""
