@@ -16,7 +16,7 @@ $BIN/graph-service demo >/dev/null
 export TOKEN=$($BIN/graph-service create-token load-bench 2>/dev/null)
 $BIN/graph-service serve --port "$PORT" --threads "$THREADS" >"$TMP/serve.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 echo "machine: $(uname -m), $(nproc) cores; store: SQLite (demo data); ${CONNECTIONS} connections, ${SECONDS_RUN} s, ${THREADS} server threads"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --timeout 10s -s benchmarks/load.lua "http://127.0.0.1:$PORT" | grep -E "^(requests|latency|errors):"
