@@ -9,8 +9,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from graph_service.model import validate_actor
-from graph_service.services.sync import import_files
+from graph_service.services.sync import demo_files, import_files
 
 
 def write_kumu_pair(folder: Path, prefix: str, names: list[str], links: list[tuple[str, str]]) -> list[Path]:
@@ -26,7 +28,18 @@ def write_kumu_pair(folder: Path, prefix: str, names: list[str], links: list[tup
     return [elements, connections]
 
 
-def test_two_imports_and_a_stream_of_edits_lose_nothing_and_duplicate_nothing(demo_store, tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def loaded_store(request, tmp_path):
+    """The roundtable demo on each store."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("demo_store")
+    store = request.getfixturevalue("neo4j_store")
+    import_files(store, demo_files(), by="demo")
+    return store
+
+
+def test_two_imports_and_a_stream_of_edits_lose_nothing_and_duplicate_nothing(loaded_store, tmp_path):
+    demo_store = loaded_store
     shared = [f"Shared Org {i}" for i in range(50)]
     first = write_kumu_pair(tmp_path, "a", shared + [f"Alpha {i}" for i in range(200)], [(shared[0], "Alpha 1")])
     second = write_kumu_pair(tmp_path, "b", shared + [f"Beta {i}" for i in range(200)], [(shared[0], "Beta 1")])

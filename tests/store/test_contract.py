@@ -952,3 +952,28 @@ def test_erasing_a_person_removes_their_details_everywhere_but_keeps_the_structu
     assert "jane" not in str(store.export_records()["actors"]).lower()
     assert store.list_actors(q="jane")[1] == 0
     assert len(store.list_ties(actor_id=person)[0]) == 1  # who worked where stays known
+
+
+# injection ---------------------------------------------------------------------------------
+HOSTILE = [
+    "Robert'); DROP TABLE actors; --",
+    '"}) MATCH (n) DETACH DELETE n //',
+    "x' OR '1'='1",
+    "<img src=x onerror=alert(1)>",
+    "$param {id: 1} `backtick` \\ %_",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_stored_verbatim_and_changes_no_query(store, text):
+    safe = add(store, "Bystander Org")
+    hostile = store.create_actor(actor(text, "ngo", tags=[text], aliases=[text], description=text, city=text), by=BY)
+    tie_id = link(store, hostile["id"], safe, text, description=text)
+    got = store.get_actor(hostile["id"])
+    assert (got["name"], got["tags"], got["aliases"], got["description"]) == (text, [text], [text], text)
+    assert store.get_tie(tie_id)["label"] == text
+    assert store.stats()["actors_total"] == 2 and store.stats()["ties_total"] == 1
+    assert ids(store.list_actors(q=text)[0]) == [hostile["id"]]
+    assert ids(store.list_actors(tag=text)[0]) == [hostile["id"]]
+    assert ids(store.list_actors(city=text)[0]) == [hostile["id"]]
+    assert [s["actor"]["id"] for s in store.shortest_path(hostile["id"], safe)] == [hostile["id"], safe]
