@@ -391,9 +391,9 @@ def read_tables(tables: list[Table], options: ImportOptions, fmt: str = "contact
         for i, cr in enumerate(rows):
             builder.add(cr)
             if progress and i % 2000 == 0:
-                progress("read", i, total)
+                progress("reading rows", i, total)
         if progress:
-            progress("read", total, total)
+            progress("reading rows", total, total)
         batch.rows_read += len(table.rows)
         for note in table.notes:
             batch.notes.append(f"{table.file} ({table.sheet}): {note}")

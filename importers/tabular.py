@@ -244,8 +244,8 @@ def read_csv(inp: InputFile, *, encoding: str | None = None, delimiter: str | No
         raise ImportRefused([{"file": inp.name, "message": "the file is empty"}])
     if delimiter:
         delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}.get(delimiter.lower(), delimiter)
-        if len(delimiter) != 1:
-            raise ImportRefused([{"file": inp.name, "message": "the separator must be one character (, ; | or tab)"}])
+        if delimiter not in _DELIMITERS:
+            raise ImportRefused([{"file": inp.name, "message": "the separator must be , ; | or tab"}])
     sep = delimiter or sniff_delimiter(text)
     try:
         raw = [[cell_text(v) if v and v[0] in "='" else v for v in row]

@@ -30,11 +30,13 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
     if encoding:
         try:
             codecs.lookup(encoding)
-        except LookupError:
+        except (LookupError, ValueError, TypeError):
             raise ImportRefused([{"file": file, "message": f"{encoding!r} is not an encoding name; try utf-8, cp1252, latin-1 or utf-16"}]) from None
         try:
             return data.decode(encoding), f"{encoding} (as given)"
-        except UnicodeDecodeError as exc:
+        except (UnicodeError, LookupError) as exc:  # also codecs that are not text encodings (rot13, zlib)
+            if not isinstance(exc, UnicodeDecodeError):
+                raise ImportRefused([{"file": file, "message": f"{encoding!r} is not a text encoding; try utf-8, cp1252, latin-1 or utf-16"}]) from None
             raise ImportRefused([{"file": file, "message": f"the file is not {encoding} text (byte {exc.start} cannot be read); try another --encoding or leave it out to detect it"}]) from None
     for bom, name in _BOMS:
         if data.startswith(bom):

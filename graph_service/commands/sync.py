@@ -97,7 +97,8 @@ def _progress_callback(enabled: bool):
     def update(stage: str, done: int, total: int) -> None:
         entry = bars.get(stage)
         if entry is None:
-            bar = click.progressbar(length=max(total, 1), label=f"{stage} {total} rows", file=sys.stderr)
+            label = f"{stage} ({total:,})" if total > 1 else stage
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
             bar.__enter__()
             entry = bars[stage] = [bar, 0]
         entry[0].update(done - entry[1])

@@ -457,7 +457,10 @@ def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict
     }
     write_actors, seen = [], []
     names = {}
-    for actor_id in ids:
+    progress = options.progress
+    for n, actor_id in enumerate(ids):
+        if progress and n % 5000 == 0:
+            progress("matching actors", n, len(ids))
         p = planner.planned[actor_id]
         before = befores.get(actor_id)
         values, data = planner.desired_actor(p, before)
@@ -482,6 +485,8 @@ def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict
                 report["actors"]["unchanged"].append(entry)
         seen.append({"entity_type": "actor", "entity_id": actor_id, "file": main.where.get("file"),
                      "sheet": main.where.get("sheet"), "row": main.where.get("row"), "data": data})
+    if progress:
+        progress("matching actors", len(ids), len(ids))
     timings["actors"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # ties
@@ -608,7 +613,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict
     report["counts"].update(rejected=len(report["rejected"]), warnings=len(report["warnings"]),
                             duplicates=len(report["duplicates"]))
     report["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-    work = {"actors": write_actors, "ties": write_ties, "sync": {
+    work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "sync": {
         "source": source, "format": batch.format, "files": batch.files, "seen": seen, "missing": missing}}
     return report, work
 
@@ -618,11 +623,16 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
     if report["rejected"] and not skip_rejected:
         raise ImportRefused(report["rejected"])
     t0 = time.perf_counter()
+    progress = work.get("progress")
+    if progress:
+        progress("writing in one transaction", 0, 1)
     if has_sync(store):
         store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by)
     else:
         store.apply_batch(work["actors"], work["ties"], by=by)
     report["applied"] = True
+    if progress:
+        progress("writing in one transaction", 1, 1)
     report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)
     return report
 

@@ -1,0 +1,27 @@
+"""The SQLite bulk path of big imports: indexes rebuilt after the insert, all or nothing all the same."""
+import pytest
+
+from graph_service.errors import ValidationError
+
+N = 50_000
+
+
+def indexes(store):
+    rows = store._read("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+    return [r[0] for r in rows]
+
+
+def test_a_big_batch_keeps_every_index_and_a_failed_one_changes_nothing(sqlite_store):
+    before = indexes(sqlite_store)
+    actors = [{"id": f"a{i}", "name": f"Actor {i}", "kind": "ngo"} for i in range(N)]
+    ties = [{"id": f"t{i}", "source_id": f"a{i}", "target_id": f"a{(i + 1) % N}", "type": "knows"} for i in range(N)]
+    bad = ties[:-1] + [{"id": "t-bad", "source_id": "a1", "target_id": "nobody", "type": "knows"}]
+    with pytest.raises(ValidationError):
+        sqlite_store.apply_batch(actors, bad, by="bulk")
+    assert sqlite_store.stats()["actors_total"] == 0 and indexes(sqlite_store) == before
+    summary = sqlite_store.apply_batch(actors, ties, by="bulk")
+    assert summary["actors"]["created"] == N and summary["ties"]["created"] == N
+    assert indexes(sqlite_store) == before
+    assert sqlite_store.find_actors_by_name("actor 49999")[0]["id"] == "a49999"   # name index answers
+    assert [t["id"] for t in sqlite_store.list_ties(actor_id="a7")[0]] == ["t6", "t7"]
+    assert len(sqlite_store.history("a123")) == 1
