@@ -29,6 +29,7 @@ are.
 from __future__ import annotations
 
 import functools
+import hashlib
 import gc
 import re
 import time
@@ -285,7 +286,14 @@ class Planner:
         return (found, "name") if found else (None, "")
 
     def _new_id(self, rec: ActorRecord) -> str:
-        base = fast_slug(rec.name)
+        if rec.kind == "person":
+            # Opaque, so a person's name never shows in an id (URLs, logs, audit log, exports), yet
+            # deterministic, so one file imported into two stores gives the same ids. Unlike the
+            # random ids of people created by hand, someone who already knows the name can confirm
+            # it from the id (blake2b of the folded name).
+            base = "person-" + hashlib.blake2b(fold(rec.name).encode("utf-8"), digest_size=6).hexdigest()
+        else:
+            base = fast_slug(rec.name)
         old = self.index.by_id.get(base)
         if old is not None and old["deleted_at"] and fold(old["name"]) == fold(rec.name) and base not in self.planned:
             return base  # restores the deleted actor of the same name

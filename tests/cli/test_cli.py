@@ -61,7 +61,7 @@ def test_path_prints_one_actor_per_line_with_tie_types_between(run):
     assert lines[-1].startswith("Institute for Strategic Dialogue")
     code, out, _ = run("path", "highland park", "isd head of research", "--json")
     data = json.loads(out)
-    assert data["found"] and data["hops"] == 2 and data["steps"][-1]["actor"]["id"] == "isd-head-of-research"
+    assert data["found"] and data["hops"] == 2 and data["steps"][-1]["actor"]["name"] == "ISD Head of Research"
 
 
 @pytest.mark.parametrize("args", [("path", "Highland Park"), ("path",), ("create-user", "x"), ("create-user", "x", "--role", "god"), ("frobnicate",), ("view",), ("create-token", "admin", "--role", "viewer")])
