@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Flask, request
 
 from . import api, auth, problems, web
 from .config import Settings
@@ -59,6 +59,7 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype in ("application/json", "application/problem+json"):
-        headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype in ("application/json", "application/problem+json") or not request.path.startswith(("/assets/", "/static/")):
+        # pages and files may hold contact details: never kept by a shared crisis-room browser
+        headers["Cache-Control"] = "no-store"
     return response

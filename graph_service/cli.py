@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             click.echo(f"  {where}: {err['message']}", err=True)
         return EXIT_ERROR
     except GraphServiceError as exc:
-        click.echo(f"{prog}: error: {exc.detail}", err=True)
+        click.echo(f"{prog}: error: {' '.join(str(exc.detail).split())}", err=True)
         return EXIT_ERROR
     except OSError as exc:
         click.echo(f"{prog}: error: {exc}", err=True)

@@ -478,6 +478,8 @@ def validate_tie(data: Any, *, partial: bool = False) -> dict:
         out["attributes"] = attributes
     if out.get("last_contact") and out["last_contact"] > (_dt.date.today() + _dt.timedelta(days=1)).isoformat():
         errors.append({"field": "last_contact", "message": f"{out['last_contact']} is in the future"})
+    if out.get("source_id") and out.get("source_id") == out.get("target_id"):
+        errors.append({"field": "target_id", "message": "a tie joins two different actors"})
     if not errors and out.get("since") and out.get("until") and out["until"] < out["since"]:
         errors.append({"field": "until", "message": "is before since"})
     if errors:

@@ -85,7 +85,9 @@ def web_user(demo_store):
 
 
 # A real Neo4j server (scripts/neo4j-local start); tests needing it skip without one, except in CI.
-NEO4J_TEST_URI = os.environ.get("NEO4J_TEST_URI") or "bolt://127.0.0.1:7687"
+# Only a server named here is used, because the tests wipe its database: never a developer's
+# own Neo4j by accident. CI sets it to the throwaway server that .ci/run starts.
+NEO4J_TEST_URI = os.environ.get("NEO4J_TEST_URI") or ""
 NEO4J_TEST_USERNAME = os.environ.get("NEO4J_USERNAME") or os.environ.get("NEO4J_USER") or "neo4j"
 NEO4J_TEST_PASSWORD = os.environ.get("NEO4J_PASSWORD") or "graph-service-dev"
 NEO4J_TEST_DATABASE = os.environ.get("NEO4J_DATABASE") or "neo4j"
@@ -97,6 +99,11 @@ def _in_ci() -> bool:
 @pytest.fixture(scope="session")
 def neo4j_session_store():
     """One Neo4jStore (one driver) for the session, schema created; skip/fail if unreachable."""
+    if not NEO4J_TEST_URI:
+        message = "no NEO4J_TEST_URI: set it to a Neo4j whose data the tests may wipe (see README, Test it)"
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     from graph_service.store.neo4j import Neo4jStore
 
     store = Neo4jStore(NEO4J_TEST_URI, NEO4J_TEST_USERNAME, NEO4J_TEST_PASSWORD, database=NEO4J_TEST_DATABASE)

@@ -84,3 +84,33 @@ def test_logout_needs_a_post_with_the_csrf_token(app, web_user):
     assert browser.get("/logout").status_code == 405
     assert browser.post("/logout").status_code == 400  # no CSRF token
     assert browser.get("/api/v1/me").status_code == 200
+
+
+def test_a_newline_in_next_is_never_echoed_into_a_header(app, web_user):
+    resp = log_in(app.test_client(), *web_user, next_url="/%0d%0aSet-Cookie:x=y")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"
+
+
+def test_a_password_change_ends_existing_sessions(app, web_user, db_path, monkeypatch):
+    from graph_service.cli import main
+
+    browser = app.test_client()
+    log_in(browser, *web_user)
+    assert browser.get("/api/v1/me").status_code == 200
+    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
+    assert main(["set-password", web_user[0], "--generate"]) == 0
+    assert browser.get("/api/v1/me").status_code == 401
+
+
+def test_viewers_never_see_a_persons_attributes_and_pages_are_not_cached(client, auth):
+    created = client.post("/api/v1/actors", headers=auth("editor"), json={
+        "name": "Ola Example", "kind": "person", "attributes": {"Home Street": "Example Lane 1"}}).json
+    as_viewer = client.get(f"/api/v1/actors/{created['id']}", headers=auth("viewer"))
+    assert "attributes" not in as_viewer.json and "Example Lane" not in as_viewer.get_data(as_text=True)
+    assert client.get(f"/api/v1/actors/{created['id']}", headers=auth("editor")).json["attributes"] == {"Home Street": "Example Lane 1"}
+    assert as_viewer.headers["Cache-Control"] == "no-store"
+    for fmt in ("csv", "graphml"):
+        export = client.get(f"/api/v1/exports/{fmt}", headers=auth("viewer"))
+        assert export.status_code == 200 and "Example Lane" not in export.get_data(as_text=True)
+    assert client.post("/api/v1/ties", headers=auth("editor"), json={
+        "source_id": "oslo", "target_id": "oslo", "type": "knows"}).status_code == 422

@@ -108,7 +108,8 @@ def set_password(ctx, name, password_stdin, generate):
         password = click.prompt("New password (10+ characters)", hide_input=True, confirmation_prompt=True)
     if len(password) < 10:
         raise ValidationError([{"field": "password", "message": "must be at least 10 characters"}])
-    ctx.store.set_user(user["id"], {"password_hash": generate_password_hash(password)})
+    ctx.store.set_user(user["id"], {"password_hash": generate_password_hash(password),
+                                    "session_epoch": (user.get("session_epoch") or 0) + 1})  # old sessions end
     ctx.store.audit("cli", "user.password", target=user["id"])
     click.echo(f"Password of '{name}' changed." + (f"\nPassword: {password}" if generate else ""))
 
@@ -134,6 +135,7 @@ def disable_user(ctx, name, enable):
     from graph_service.model import now_iso
 
     user = _user(ctx.store, name)
-    ctx.store.set_user(user["id"], {"disabled_at": None if enable else now_iso()})
+    ctx.store.set_user(user["id"], {"disabled_at": None if enable else now_iso(),
+                                    "session_epoch": (user.get("session_epoch") or 0) + 1})  # sessions end either way
     ctx.store.audit("cli", "user.enable" if enable else "user.disable", target=user["id"])
     click.echo(f"'{name}' is {'enabled' if enable else 'disabled'}.")

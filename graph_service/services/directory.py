@@ -27,7 +27,13 @@ def resolve_actor(store, ref: str, field: str = "actor") -> dict:
 
 
 def visible_actor(actor: dict, can_see_contacts: bool) -> dict:
-    """The actor as a role may see it: contact details (personal data) only for editors and admins."""
+    """The actor as a role may see it: personal data only for editors and admins.
+
+    Personal data are the contact details of every actor and, for people, the attributes too
+    (importers keep unrecognised columns there: a private address, a birthday, a phone number
+    that could not be normalised).
+    """
     if can_see_contacts:
         return actor
-    return {k: v for k, v in actor.items() if k != "contact_details"}
+    hidden = {"contact_details", "attributes"} if actor.get("kind") == "person" else {"contact_details"}
+    return {k: v for k, v in actor.items() if k not in hidden}

@@ -285,7 +285,9 @@ def export(store, fmt: str, *, table: str = "elements", contacts: bool = True, *
         raise ValidationError([{"field": "table", "message": f"use one of {', '.join(CSV_TABLES)}"}])
     actors, ties = select(store, **filters)
     if not contacts:
-        actors = [{k: v for k, v in a.items() if k != "contact_details"} for a in actors]
+        from .directory import visible_actor
+
+        actors = [visible_actor(a, False) for a in actors]
     counts = {"actors": len(actors), "ties": len(ties)}
     if fmt == "csv":
         if table == "elements":

@@ -5,6 +5,7 @@ personal details everywhere (history included) and records that it did in the au
 """
 from __future__ import annotations
 
+from ..errors import ValidationError
 from ..services.directory import resolve_actor
 
 
@@ -30,6 +31,9 @@ def subject_access(store, ref: str) -> dict:
 def erase(store, ref: str, *, by: str) -> dict:
     """Erase the personal details of ``ref`` everywhere and write ``person.erase`` to the audit log."""
     actor = store.get_actor(ref, include_deleted=True) or resolve_actor(store, ref)
+    if actor["kind"] != "person":
+        raise ValidationError([{"field": "actor", "message": f"{actor['name']} is a {actor['kind'].replace('_', ' ')}, not a"
+                                " person: erasure is for people's personal data (delete an organisation instead)"}])
     result = store.erase_personal_data(actor["id"], by=by)
     store.audit(by, "person.erase", target=actor["id"], detail={"history_entries_erased": result["history_entries_erased"]})
     return result

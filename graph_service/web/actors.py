@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 
 from visualisations.filters import is_stale
@@ -12,6 +12,7 @@ from visualisations.filters import is_stale
 from ..api.helpers import get_store, int_param
 from ..errors import NotFound
 from ..model import fold
+from ..services.directory import visible_actor
 from .blueprint import bp
 from .viewkit import graph_payload, size_param
 
@@ -47,9 +48,12 @@ def actor_page(actor_id: str):
     names = {a["id"]: a["name"] for a in ego["actors"]}
     groups = ties_by_type(actor_id, ego["ties"], names)
     data, drawn = graph_payload(ego["actors"], ego["ties"], size=size_param(), marks={actor_id: "centre"})
+    if current_user.can_see_contacts and actor.get("contact_details"):
+        store.audit(current_user.username, "contacts.view", target=actor_id, detail={"path": request.path},
+                    ip=request.remote_addr)
     return render_template(
         "actor.html",
-        actor=actor,
+        actor=visible_actor(actor, current_user.can_see_contacts),
         groups=groups,
         tie_count=sum(len(rows) for _, rows in groups),
         show_contacts=current_user.can_see_contacts,

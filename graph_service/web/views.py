@@ -14,6 +14,8 @@ def safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login (no ``//host`` or ``/\\host``)."""
     if not target:
         return url_for("web.index")
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("web.index")  # control characters could split the Location header
     target = target.replace("\\", "/")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -26,3 +26,13 @@ def test_person_export_then_erase(db_path, monkeypatch, capsys):
     assert after["actor"]["name"] == "Erased person" and after["actor"]["contact_details"] == []
     assert "+49" not in json.dumps(after["history"])
     assert {"person.export", "person.erase"} <= {e["action"] for e in after["audit"]}
+
+
+def test_erasure_is_for_people_only(db_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
+    assert main(["demo"]) == 0
+    assert main(["person", "erase", "munich", "--yes"]) == 1
+    assert "not a person" in capsys.readouterr().err
+    store = SQLiteStore(db_path)
+    assert store.get_actor("munich")["name"] == "Munich"
+    store.close()
