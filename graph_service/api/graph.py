@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from ..services.paths import who_knows_whom
-from .helpers import get_store, int_param, present, str_param
+from .helpers import get_store, int_param, present, present_without_audit, str_param
 
 bp = Blueprint("graph", __name__, url_prefix="/api/v1")
 
@@ -16,7 +16,10 @@ def search():
     q = str_param("q", required=True)
     limit = int_param("limit", 20, 1, 200)
     items, total = get_store().list_actors(q=q, limit=limit)
-    return jsonify(items=present(items), total=total, q=q)
+    # search is for finding actors (the page's as-you-type box calls it on every key): it never
+    # carries contact details; the actor itself (GET /api/v1/actors/<id>) does, for editors
+    found = [{k: v for k, v in a.items() if k != "contact_details"} for a in present_without_audit(items)]
+    return jsonify(items=found, total=total, q=q)
 
 
 @bp.get("/path")

@@ -96,5 +96,12 @@ def present(actors: list[dict]) -> list[dict]:
     return out
 
 
+def present_without_audit(actors: list[dict]) -> list[dict]:
+    """Actors as the caller may see them, for answers that then drop contact details anyway."""
+    from ..services.directory import visible_actor
+
+    return [visible_actor(a, can_see_contacts()) for a in actors]
+
+
 def present_one(actor: dict) -> dict:
     return present([actor])[0]

@@ -128,3 +128,19 @@ def bidirectional_shortest_path(neighbours, source: str, target: str, max_depth:
             candidates |= {w for w in preds[1].get(v, ()) if w in on_t}
         path.append(min(candidates))
     return path
+
+
+def check_dump(records: dict) -> None:
+    """Refuse a dump whose records the model would not accept (ValidationError naming the first)."""
+    from ..errors import ValidationError
+    from ..model import ACTOR_KINDS
+
+    errors = []
+    for i, a in enumerate(records.get("actors", [])):
+        if not isinstance(a, dict) or a.get("kind") not in ACTOR_KINDS or not isinstance(a.get("name"), str) or not a.get("id"):
+            errors.append({"field": f"actors[{i}]", "message": "needs an id, a name and a known kind"})
+    for i, u in enumerate(records.get("users", [])):
+        if not isinstance(u, dict) or u.get("role") not in ("viewer", "editor", "admin"):
+            errors.append({"field": f"users[{i}]", "message": "needs a role viewer, editor or admin"})
+    if errors:
+        raise ValidationError(errors[:20])

@@ -48,6 +48,7 @@ from .common import (
     best_tie,
     changed_fields,
     bidirectional_shortest_path,
+    check_dump,
     unique_id,
 )
 
@@ -922,6 +923,7 @@ class Neo4jStore:
         Raises :class:`Conflict` when the store already holds actors or users, and
         :class:`ValidationError` when a tie names an actor missing from the dump.
         """
+        check_dump(records)
 
         def work(w: _Work) -> None:
             if not w.value("store_is_empty", "empty"):

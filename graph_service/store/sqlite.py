@@ -26,6 +26,7 @@ from .common import (
     best_tie,
     bidirectional_shortest_path,
     changed_fields,
+    check_dump,
     unique_id,
 )
 
@@ -1079,6 +1080,14 @@ class SQLiteStore:
 
         Raises Conflict when the store already holds actors or users.
         """
+        check_dump(records)
+        try:
+            self._import_records(records)
+        except (sqlite3.IntegrityError, KeyError, TypeError) as exc:
+            raise ValidationError([{"field": "dump", "message": f"the dump is inconsistent ({type(exc).__name__}: {exc});"
+                                    " nothing was restored"}]) from None
+
+    def _import_records(self, records: dict) -> None:
         with self._write() as conn:
             if conn.execute("SELECT (SELECT count(*) FROM actors) + (SELECT count(*) FROM users)").fetchone()[0]:
                 raise Conflict("the store is not empty; restore into a new, empty store")

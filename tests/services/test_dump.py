@@ -59,3 +59,23 @@ def test_backup_file_is_private(rich_store, tmp_path):
     path = tmp_path / "d.json"
     backup(rich_store, path)
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_damaged_dump_is_refused_whole_with_a_clear_error(rich_store, tmp_path):
+    sqlite_store = SQLiteStore(tmp_path / "empty.sqlite3")
+    sqlite_store.init_schema()
+    path = tmp_path / "d.json"
+    backup(rich_store, path)
+    doc = json.loads(path.read_text())
+    doc["records"]["actors"][0]["kind"] = "spaceship"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValidationError) as exc:
+        restore(sqlite_store, path)
+    assert exc.value.errors[0]["field"] == "actors[0]"
+    doc["records"]["actors"][0]["kind"] = "ngo"
+    doc["records"]["ties"][0]["target_id"] = "nobody"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ValidationError) as exc:
+        restore(sqlite_store, path)
+    assert "nothing was restored" in exc.value.detail
+    assert sqlite_store.stats()["actors_total"] == 0
