@@ -63,7 +63,7 @@ def render_static(
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")  # a map in a line (a chain of ties) still fills the box
     heading = title + (f"\n{note}" if note else "")
     if heading:
         ax.set_title(heading, fontsize=11, loc="left", parse_math=False)
