@@ -52,6 +52,13 @@ def revoke_token(ctx, token_id):
 @pass_ctx
 def audit(ctx, since, action, limit, as_json):
     """Show the audit log, newest first: logins, failed logins, contact-detail views, exports, changes."""
+    if since:
+        import datetime as dt
+
+        try:
+            dt.datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not an ISO date or time such as 2026-11-01", param_hint="--since") from None
     items, total = ctx.store.list_audit(since=since, action=action, limit=limit)
     if as_json:
         click.echo(json.dumps({"items": items, "total": total}, indent=2, ensure_ascii=False))
