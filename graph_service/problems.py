@@ -54,8 +54,12 @@ def problem(status: int, title: str, detail: str = "", *, slug: str | None = Non
 def init_app(app: Flask) -> None:
     @app.errorhandler(GraphServiceError)
     def _service_error(exc: GraphServiceError):
-        headers = {"Retry-After": "5"} if exc.status == 503 else None
-        return problem(exc.status, exc.title, exc.detail, slug=exc.type_slug, errors=exc.errors, headers=headers)
+        if exc.status == 503:
+            # the store's own words name its address and driver internals: for the log, not the public
+            log.warning("store unavailable on %s %s: %s", request.method, request.path, exc.detail)
+            return problem(503, exc.title, "The graph store is not reachable right now; try again shortly.",
+                           slug=exc.type_slug, headers={"Retry-After": "5"})
+        return problem(exc.status, exc.title, exc.detail, slug=exc.type_slug, errors=exc.errors)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -126,6 +126,7 @@ def test_with_neo4j_down_the_api_answers_503_quickly_and_recovers(own_neo4j, tmp
         assert time.monotonic() - began < 10, url
         assert resp.status_code == 503 and resp.mimetype == "application/problem+json", (url, resp.get_data(as_text=True))
         assert resp.headers.get("Retry-After")
+        assert "7687" not in resp.get_data(as_text=True) and "bolt" not in resp.get_data(as_text=True)  # no internals
 
     assert control("start").returncode == 0
     deadline = time.monotonic() + 60
