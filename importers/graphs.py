@@ -89,17 +89,7 @@ def _node(batch: Batch, options: ImportOptions, where: dict, ref: str, values: d
             fields[f] = norm.text(values[f])
     if "tags" in values:
         fields["tags"] = norm.split_values(values["tags"])
-    contacts = []
-    for f in ("email", "phone", "url"):
-        for raw in norm.split_values(values.get(f, ""), emails=f == "email"):
-            try:
-                value = norm.email(raw) if f == "email" else norm.phone(raw, options.region) if f == "phone" else raw
-            except norm.Unusable as exc:
-                header = columns.get(f, f)
-                batch.warn(where, f"{exc}; kept as written in the attribute {header!r}", header)
-                attributes[header] = raw
-                continue
-            contacts.append({"type": f, "value": value})
+    contacts = norm.contact_details(values, columns, options.region, batch, where, attributes)
     record = ActorRecord(where=where, name=name, kind=kind, ref="node:" + ref, match="name", fields=fields,
                          contacts=contacts, attributes=attributes)
     refs[ref] = record

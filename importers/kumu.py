@@ -125,17 +125,7 @@ def add_element(batch: Batch, options: ImportOptions, where: dict, values: dict,
         first = f" (also row {other.where.get('row')})" if other is not None else ""
         batch.reject(where, f"Label {label!r} appears twice{first}", columns.get("name", "Label"))
         return
-    contacts = []
-    for f in ("email", "phone", "url"):
-        for raw in norm.split_values(values.get(f, ""), emails=f == "email"):
-            try:
-                value = norm.email(raw) if f == "email" else norm.phone(raw, options.region) if f == "phone" else raw
-            except norm.Unusable as exc:
-                header = columns.get(f, f)
-                batch.warn(where, f"{exc}; kept as written in the attribute {header!r}", header)
-                attributes[header] = raw
-                continue
-            contacts.append({"type": f, "value": value})
+    contacts = norm.contact_details(values, columns, options.region, batch, where, attributes)
     fields: dict = {}
     for f in ("description", "country", "city"):
         if f in present:

@@ -218,3 +218,24 @@ def date(value, order: str = "iso") -> str | None:
         return _dt.date(int(year), month, day).isoformat()
     except ValueError:
         raise Unusable(f"{s!r} is not a valid date when read {order} (day {day}, month {month})") from None
+
+
+def contact_details(values: dict, columns: dict, region: str | None, batch, where: dict, attributes: dict) -> list[dict]:
+    """Popolo ContactDetails ``[{type, value}]`` from a row's ``email``, ``phone`` and ``url`` fields.
+
+    E-mail addresses and phone numbers are normalised (:func:`email`, :func:`phone`); one that
+    cannot be is kept as written in ``attributes`` under its column header, with a warning on
+    ``batch`` at ``where`` (so nothing is lost, and nothing unusable is dialled).
+    """
+    contacts = []
+    for f in ("email", "phone", "url"):
+        for raw in split_values(values.get(f, ""), emails=f == "email"):
+            try:
+                value = email(raw) if f == "email" else phone(raw, region) if f == "phone" else raw
+            except Unusable as exc:
+                header = columns.get(f, f)
+                batch.warn(where, f"{exc}; kept as written in the attribute {header!r}", header)
+                attributes[header] = raw
+                continue
+            contacts.append({"type": f, "value": value})
+    return contacts

@@ -137,3 +137,19 @@ def neo4j_store(neo4j_session_store, neo4j_wipe):
     return neo4j_session_store
 
 
+
+
+@pytest.fixture
+def run_cli(db_path, monkeypatch, capsys):
+    """``run_cli("path", "A", "B")`` -> (exit code, stdout, stderr) on the test's SQLite file."""
+    from graph_service.cli import main
+
+    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+
+    def _run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

@@ -144,3 +144,12 @@ def check_dump(records: dict) -> None:
             errors.append({"field": f"users[{i}]", "message": "needs a role viewer, editor or admin"})
     if errors:
         raise ValidationError(errors[:20])
+
+
+def check_tie_dates(before: Mapping, changes: Mapping) -> None:
+    """Raise ValidationError when changing a tie would put ``until`` before ``since``."""
+    from ..errors import ValidationError
+
+    merged = {**before, **changes}
+    if merged.get("since") and merged.get("until") and merged["until"] < merged["since"]:
+        raise ValidationError([{"field": "until", "message": "is before since"}])

@@ -49,6 +49,7 @@ from .common import (
     changed_fields,
     bidirectional_shortest_path,
     check_dump,
+    check_tie_dates,
     unique_id,
 )
 
@@ -647,9 +648,7 @@ class Neo4jStore:
             before = w.tie(tie_id)
             if before is None or before["deleted_at"]:
                 raise NotFound(f"no tie with id {tie_id!r}")
-            merged = {**before, **changes}
-            if merged.get("since") and merged.get("until") and merged["until"] < merged["since"]:
-                raise ValidationError([{"field": "until", "message": "is before since"}])
+            check_tie_dates(before, changes)
             diff = changed_fields(before, changes, TIE_DATA_FIELDS)
             if not diff:
                 return before

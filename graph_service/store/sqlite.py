@@ -27,6 +27,7 @@ from .common import (
     bidirectional_shortest_path,
     changed_fields,
     check_dump,
+    check_tie_dates,
     unique_id,
 )
 
@@ -486,9 +487,7 @@ class SQLiteStore:
             before = self._tie_in(conn, tie_id)
             if before is None or before["deleted_at"]:
                 raise NotFound(f"no tie with id {tie_id!r}")
-            merged = {**before, **changes}
-            if merged.get("since") and merged.get("until") and merged["until"] < merged["since"]:
-                raise ValidationError([{"field": "until", "message": "is before since"}])
+            check_tie_dates(before, changes)
             diff = changed_fields(before, changes, TIE_DATA_FIELDS)
             if not diff:
                 return before

@@ -3,21 +3,13 @@ import json
 
 import pytest
 
-from graph_service.cli import main
 
 
 @pytest.fixture
-def run(db_path, monkeypatch, capsys):
-    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-
-    def _run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert _run("demo")[0] == 0
-    return _run
+def run(run_cli):
+    """The CLI on a store holding the roundtable demo."""
+    assert run_cli("demo")[0] == 0
+    return run_cli
 
 
 def test_gaps_explain_each_finding(run):

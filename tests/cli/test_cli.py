@@ -7,22 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.cli import main
 from tests.conftest import DEMO_DIR, log_in
 
 
 @pytest.fixture
-def run(db_path, monkeypatch, capsys):
-    """``run("path", "A", "B")`` -> (exit code, stdout, stderr), with GRAPH_SERVICE_DB set."""
-    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-
-    def _run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+def run(run_cli):
+    return run_cli
 
 
 def test_demo_loads_the_roundtable_and_creates_an_admin_once(run):
