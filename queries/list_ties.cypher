@@ -2,6 +2,7 @@
 MATCH (s:Actor)-[r:TIE]->(t:Actor)
 WHERE ($include_deleted OR r.deleted_at IS NULL)
   AND ($type IS NULL OR r.type = $type)
+  AND NOT (r.id IN $exclude OR s.id IN $exclude OR t.id IN $exclude)
 WITH r, s, t
 ORDER BY r.id
 WITH collect(r {.*, source_id: s.id, target_id: t.id}) AS matched

@@ -3,6 +3,7 @@ MATCH (:Actor {id: $actor_id})-[r:TIE]-(:Actor)
 WITH DISTINCT r
 WHERE ($include_deleted OR r.deleted_at IS NULL)
   AND ($type IS NULL OR r.type = $type)
+  AND NOT (r.id IN $exclude OR startNode(r).id IN $exclude OR endNode(r).id IN $exclude)
 WITH r
 ORDER BY r.id
 WITH collect(r {.*, source_id: startNode(r).id, target_id: endNode(r).id}) AS matched

@@ -9,6 +9,7 @@ CREATE CONSTRAINT api_token_hash_unique IF NOT EXISTS FOR (t:ApiToken) REQUIRE t
 CREATE CONSTRAINT history_seq_unique IF NOT EXISTS FOR (h:HistoryEntry) REQUIRE h.seq IS UNIQUE;
 CREATE CONSTRAINT audit_seq_unique IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE;
 CREATE CONSTRAINT analytics_snapshot_id_unique IF NOT EXISTS FOR (s:AnalyticsSnapshot) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT access_entity_id_unique IF NOT EXISTS FOR (e:AccessEntry) REQUIRE e.entity_id IS UNIQUE;
 CREATE CONSTRAINT sequence_name_unique IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE;
 CREATE INDEX actor_name_folded IF NOT EXISTS FOR (a:Actor) ON (a.name_folded);
 CREATE TEXT INDEX actor_name_folded_text IF NOT EXISTS FOR (a:Actor) ON (a.name_folded);

@@ -3,6 +3,7 @@
 // the rest; always then by folded name and id (as the SQLite store orders).
 MATCH (a:Actor)
 WHERE ($include_deleted OR a.deleted_at IS NULL)
+  AND NOT a.id IN $exclude
   AND ($kind IS NULL OR a.kind = $kind)
   AND ($tag IS NULL OR $tag IN a.tags)
   AND ($city IS NULL OR toLower(a.city) = toLower($city))

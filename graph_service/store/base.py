@@ -18,7 +18,7 @@ Errors: :class:`~graph_service.errors.NotFound`, :class:`~graph_service.errors.C
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Protocol, runtime_checkable
+from typing import Any, Collection, Iterable, Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -52,17 +52,20 @@ class GraphStore(Protocol):
         limit: int = 50,
         offset: int = 0,
         include_deleted: bool = False,
+        exclude: Collection[str] = (),
     ) -> tuple[list[dict], int]:
         """Actors matching all filters, ordered by name then id, and the total before paging.
 
-        ``q`` matches the folded name or an alias as a substring (case and accents ignored).
+        ``q`` matches the folded name or an alias as a substring (case and accents ignored);
+        ids in ``exclude`` (protected actors the caller may not see) are left out of both.
         """
 
-    def find_actors_by_name(self, name: str) -> list[dict]:
-        """Live actors whose folded name or alias equals the folded ``name``."""
+    def find_actors_by_name(self, name: str, *, exclude: Collection[str] = ()) -> list[dict]:
+        """Live actors whose folded name or alias equals the folded ``name`` (ids in ``exclude`` left out)."""
 
-    def create_actor(self, actor: dict, *, by: str) -> dict:
-        """Insert a validated actor (id generated from the name if absent). Conflict on a used id."""
+    def create_actor(self, actor: dict, *, by: str, visible_to: list[str] | None = None) -> dict:
+        """Insert a validated actor (id generated from the name if absent). Conflict on a used id.
+        With ``visible_to`` it is protected in the same transaction (see :meth:`set_access`)."""
 
     def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
         """Apply changed fields; ``updated_at`` does not move when nothing changed."""
@@ -89,10 +92,13 @@ class GraphStore(Protocol):
         limit: int = 100,
         offset: int = 0,
         include_deleted: bool = False,
-    ) -> tuple[list[dict], int]: ...
+        exclude: Collection[str] = (),
+    ) -> tuple[list[dict], int]:
+        """Ties by id and their total; a tie whose id or either end is in ``exclude`` is left out."""
 
-    def create_tie(self, tie: dict, *, by: str) -> dict:
-        """Insert a validated tie; NotFound if either end is missing or deleted."""
+    def create_tie(self, tie: dict, *, by: str, visible_to: list[str] | None = None) -> dict:
+        """Insert a validated tie; NotFound if either end is missing or deleted. ``visible_to``: as
+        for :meth:`create_actor`."""
 
     def update_tie(self, tie_id: str, changes: dict, *, by: str) -> dict: ...
 
@@ -106,15 +112,17 @@ class GraphStore(Protocol):
         """
 
     # graph queries ------------------------------------------------------------------------
-    def ego_network(self, actor_id: str, depth: int = 1) -> dict:
+    def ego_network(self, actor_id: str, depth: int = 1, *, exclude: Collection[str] = ()) -> dict:
         """``{"actors": [...], "ties": [...]}``: actors within ``depth`` hops (ties usable in either
-        direction) and the live ties among them. NotFound for an unknown centre."""
+        direction) and the live ties among them. NotFound for an unknown centre. Actor and tie ids
+        in ``exclude`` are neither walked through nor returned (a hidden centre is NotFound)."""
 
-    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
+    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6,
+                      exclude: Collection[str] = ()) -> list[dict] | None:
         """The who-knows-whom path as ``[{"actor": a, "tie": t_or_None}, ...]`` (the tie is the one
         joining the previous step), ties usable either way. Among equally short paths, the one
         whose actor-id sequence sorts first; between a pair, the strongest tie (then lowest id).
-        ``None`` when no path within ``max_depth`` hops."""
+        ``None`` when no path within ``max_depth`` hops. ``exclude``: as for :meth:`ego_network`."""
 
     def projection(self) -> tuple[list[dict], list[dict]]:
         """All live actors and ties (no contact details), for analytics and views."""
@@ -142,10 +150,20 @@ class GraphStore(Protocol):
     def get_snapshot(self, snapshot_id: int) -> dict | None:
         """One snapshot with its ``metrics``, or ``None``."""
 
+    # access: sensitive actors and ties ------------------------------------------------------
+    def access_entries(self) -> dict[str, dict]:
+        """Every protected record: ``{entity_id: {"entity_id", "entity_type": "actor"|"tie",
+        "visible_to": [user names], "set_at", "set_by"}}``. Who may see what is decided in
+        :mod:`graph_service.services.access`, not in the store."""
+
+    def set_access(self, entity_type: str, entity_id: str, visible_to: list[str] | None, *, by: str) -> dict | None:
+        """Protect a record (visible to admins and the ``visible_to`` user names only) or, with
+        ``None``, unprotect it. Kept in the record's history (action ``access``). NotFound if unknown."""
+
     # whole-store dump ---------------------------------------------------------------------
     def export_records(self) -> dict:
-        """``{"actors", "ties", "history", "users", "tokens", "audit"}``: every record, deleted ones
-        included, each list in a fixed order (ids; history and audit by sequence)."""
+        """``{"actors", "ties", "history", "users", "tokens", "audit", "access"}``: every record,
+        deleted ones included, each list in a fixed order (ids; history and audit by sequence)."""
 
     def import_records(self, records: dict) -> None:
         """Load an :meth:`export_records` dump into an empty store exactly (ids, timestamps, history).

@@ -153,3 +153,10 @@ def check_tie_dates(before: Mapping, changes: Mapping) -> None:
     merged = {**before, **changes}
     if merged.get("since") and merged.get("until") and merged["until"] < merged["since"]:
         raise ValidationError([{"field": "until", "message": "is before since"}])
+
+
+def access_state(entry: Mapping | None) -> dict:
+    """What a history entry keeps of an access change: ``{"sensitive": bool, "visible_to": [names]}``."""
+    if entry is None:
+        return {"sensitive": False, "visible_to": []}
+    return {"sensitive": True, "visible_to": list(entry["visible_to"])}

@@ -48,6 +48,7 @@ from .common import (
     best_tie,
     changed_fields,
     bidirectional_shortest_path,
+    access_state,
     check_dump,
     check_tie_dates,
     unique_id,
@@ -213,6 +214,13 @@ def _history(props: dict) -> dict:
         "before": json.loads(props["before"]) if props.get("before") else None,
         "after": json.loads(props["after"]) if props.get("after") else None,
     }
+
+
+ACCESS_KEYS = ("entity_id", "entity_type", "visible_to", "set_at", "set_by")
+
+
+def _access(props: dict) -> dict:
+    return {k: list(props.get(k) or []) if k == "visible_to" else props.get(k) for k in ACCESS_KEYS}
 
 
 def _audit(props: dict) -> dict:
@@ -446,10 +454,11 @@ class Neo4jStore:
             return None
         return actor
 
-    def list_actors(self, *, kind=None, tag=None, city=None, q=None, limit=50, offset=0, include_deleted=False):
+    def list_actors(self, *, kind=None, tag=None, city=None, q=None, limit=50, offset=0, include_deleted=False, exclude=()):
         """``(actors, total)``: see :meth:`GraphStore.list_actors` (``queries/search_actors.cypher``)."""
         rows = self._query(
             "search_actors",
+            exclude=sorted(exclude),
             kind=kind or None,
             tag=tag or None,
             city=city.strip() if city else None,
@@ -461,11 +470,11 @@ class Neo4jStore:
         row = rows[0]
         return [_actor(a) for a in row["actors"]], row["total"]
 
-    def find_actors_by_name(self, name: str) -> list[dict]:
-        """Live actors whose folded name or an alias equals ``fold(name)``, by id."""
-        return [_actor(r["actor"]) for r in self._query("actors_by_name", key=fold(name))]
+    def find_actors_by_name(self, name: str, *, exclude=()) -> list[dict]:
+        """Live actors whose folded name or an alias equals ``fold(name)``, by id (``exclude``: ids left out)."""
+        return [_actor(r["actor"]) for r in self._query("actors_by_name", key=fold(name), exclude=sorted(exclude))]
 
-    def create_actor(self, actor: dict, *, by: str) -> dict:
+    def create_actor(self, actor: dict, *, by: str, visible_to: list[str] | None = None) -> dict:
         """Insert an actor; its id is ``actor["id"]`` or a free slug of the name (``x``, ``x-2``...).
 
         Returns the stored record. Raises :class:`Conflict` if the given id is used (also by a
@@ -485,6 +494,8 @@ class Neo4jStore:
             record = _new_actor({**actor, "id": actor_id}, by)
             w.run("actor_upsert", rows=[_actor_props(record)])
             w.history("actor", actor_id, "create", by, None, record)
+            if visible_to is not None:
+                self._set_access_in(w, "actor", actor_id, visible_to, by)
             return record
 
         for attempt in range(3):
@@ -554,7 +565,7 @@ class Neo4jStore:
             after = {**before, "deleted_at": None, "updated_at": now, "updated_by": by}
             w.run("actor_upsert", rows=[_actor_props(after)])
             w.history("actor", actor_id, "restore", by, before, after)
-            page = w.run("list_ties_of_actor", actor_id=actor_id, type=None, include_deleted=True, offset=0, limit=10**9)
+            page = w.run("list_ties_of_actor", actor_id=actor_id, type=None, include_deleted=True, exclude=[], offset=0, limit=10**9)
             rows = []
             for raw in (page[0]["ties"] if page else []):
                 tie = _tie(raw)
@@ -601,9 +612,10 @@ class Neo4jStore:
             return None
         return tie
 
-    def list_ties(self, *, actor_id=None, type=None, limit=100, offset=0, include_deleted=False):
-        """``(ties, total)`` ordered by id; ``actor_id`` matches either end, ``type`` the tie type."""
-        params = dict(type=type or None, include_deleted=bool(include_deleted),
+    def list_ties(self, *, actor_id=None, type=None, limit=100, offset=0, include_deleted=False, exclude=()):
+        """``(ties, total)`` ordered by id; ``actor_id`` matches either end, ``type`` the tie type;
+        ties whose id or either end is in ``exclude`` are left out."""
+        params = dict(type=type or None, include_deleted=bool(include_deleted), exclude=sorted(exclude),
                       offset=max(int(offset), 0), limit=max(int(limit), 0))
         if actor_id:
             rows = self._query("list_ties_of_actor", actor_id=actor_id, **params)
@@ -612,7 +624,7 @@ class Neo4jStore:
         row = rows[0]
         return [_tie(t) for t in row["ties"]], row["total"]
 
-    def create_tie(self, tie: dict, *, by: str) -> dict:
+    def create_tie(self, tie: dict, *, by: str, visible_to: list[str] | None = None) -> dict:
         """Insert a tie between live actors; id given or ``t-<random>``.
 
         Raises :class:`ValidationError` naming each missing or deleted end, :class:`Conflict` if the
@@ -631,6 +643,8 @@ class Neo4jStore:
             w.run("tie_create", rows=[{"source_id": record["source_id"], "target_id": record["target_id"],
                                        "props": _tie_props(record)}])
             w.history("tie", tie_id, "create", by, None, record)
+            if visible_to is not None:
+                self._set_access_in(w, "tie", tie_id, visible_to, by)
             return record
 
         try:
@@ -762,27 +776,29 @@ class Neo4jStore:
 
     # graph queries ------------------------------------------------------------------------
     @staticmethod
-    def _neighbours(w: _Work, ids: list[str]) -> list[tuple[str, str]]:
-        """(from, to) pairs over live ties touching ``ids``, both directions."""
+    def _neighbours(w: _Work, ids: list[str], exclude: list[str]) -> list[tuple[str, str]]:
+        """(from, to) pairs over live ties touching ``ids``, both directions; ties or far ends in ``exclude`` skipped."""
         pairs: list[tuple[str, str]] = []
         for chunk in _chunks(ids):
-            pairs.extend((r["from_id"], r["to_id"]) for r in w.run("neighbours", ids=chunk))
+            pairs.extend((r["from_id"], r["to_id"]) for r in w.run("neighbours", ids=chunk, exclude=exclude))
         return pairs
 
-    def ego_network(self, actor_id: str, depth: int = 1) -> dict:
+    def ego_network(self, actor_id: str, depth: int = 1, *, exclude: Iterable[str] = ()) -> dict:
         """``{"centre", "depth", "actors", "ties"}``: live actors within ``depth`` hops of the centre
         (ties usable either way; one ``neighbours`` query per level) and the live ties among them,
-        both ordered by id. NotFound for an unknown or deleted centre."""
+        both ordered by id. NotFound for an unknown or deleted centre. Actors and ties whose ids are
+        in ``exclude`` are neither walked through nor returned."""
+        hidden = sorted(set(exclude))
 
         def work(w: _Work) -> dict:
             centre = w.actor(actor_id)
-            if centre is None or centre["deleted_at"]:
+            if centre is None or centre["deleted_at"] or actor_id in hidden:
                 raise NotFound(f"no actor with id {actor_id!r}")
             seen = {actor_id}
             frontier = [actor_id]
             for _ in range(depth):
                 nxt = []
-                for _, other in self._neighbours(w, frontier):
+                for _, other in self._neighbours(w, frontier, hidden):
                     if other not in seen:
                         seen.add(other)
                         nxt.append(other)
@@ -792,34 +808,35 @@ class Neo4jStore:
             ids = sorted(seen)
             found = w.actors(ids)
             actors = [found[i] for i in ids if i in found]
-            ties = [_tie(r["tie"]) for r in w.run("ego_network_ties", ids=ids)]
+            ties = [_tie(r["tie"]) for r in w.run("ego_network_ties", ids=ids, exclude=hidden)]
             return {"centre": actor_id, "depth": depth, "actors": actors, "ties": ties}
 
         return self._read(work)
 
-    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
+    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6, exclude: Iterable[str] = ()) -> list[dict] | None:
         """The who-knows-whom path ``[{"actor", "tie"}, ...]`` or ``None`` beyond ``max_depth`` hops.
 
         Bidirectional breadth-first search with one ``neighbours`` query per level (ties usable
         either way, :func:`common.bidirectional_shortest_path`) picks the path whose id sequence
         sorts first and :func:`common.best_tie` the tie per step, so the answer is the SQLite
-        store's. NotFound for an unknown or deleted end.
+        store's. NotFound for an unknown or deleted end. Actors and ties in ``exclude`` are not walked.
         """
+        hidden = sorted(set(exclude))
 
         def work(w: _Work):
             ends = w.actors([from_id, to_id])
             for end in (from_id, to_id):
-                if end not in ends or ends[end]["deleted_at"]:
+                if end not in ends or ends[end]["deleted_at"] or end in hidden:
                     raise NotFound(f"no actor with id {end!r}")
             if from_id == to_id:
                 return [{"actor": ends[from_id], "tie": None}]
-            ids = bidirectional_shortest_path(lambda frontier: self._neighbours(w, frontier), from_id, to_id, max_depth)
+            ids = bidirectional_shortest_path(lambda frontier: self._neighbours(w, frontier, hidden), from_id, to_id, max_depth)
             if ids is None:
                 return None
             actors = w.actors(ids)
             between: dict[tuple[str, str], list[dict]] = defaultdict(list)
             pairs = [[ids[i - 1], ids[i]] for i in range(1, len(ids))]
-            for r in w.run("shortest_path_ties", pairs=pairs):
+            for r in w.run("shortest_path_ties", pairs=pairs, exclude=hidden):
                 between[(r["a_id"], r["b_id"])].append(_tie(r["tie"]))
             steps = []
             for i, node in enumerate(ids):
@@ -897,6 +914,36 @@ class Neo4jStore:
         record["metrics"] = _loads(record["metrics"], {})
         return record
 
+    # access: sensitive actors and ties --------------------------------------------------
+    def access_entries(self) -> dict[str, dict]:
+        """Every protected record: ``{entity_id: {"entity_type", "visible_to", "set_at", "set_by"}}``."""
+        return {r["entry"]["entity_id"]: _access(r["entry"]) for r in self._query("access_entries")}
+
+    def set_access(self, entity_type: str, entity_id: str, visible_to: list[str] | None, *, by: str) -> dict | None:
+        """Protect a record (only admins and ``visible_to`` user names see it) or, with ``None``, unprotect it.
+
+        Returns the access entry (``None`` once unprotected). Raises NotFound for an unknown record.
+        The change is kept in the record's history, so ``revision()`` moves.
+        """
+        return self._write(lambda w: self._set_access_in(w, entity_type, entity_id, visible_to, by))
+
+    @staticmethod
+    def _set_access_in(w: "_Work", entity_type: str, entity_id: str, visible_to: list[str] | None, by: str) -> dict | None:
+        found = w.actor(entity_id) if entity_type == "actor" else w.tie(entity_id)
+        if found is None:
+            raise NotFound(f"no {entity_type} with id {entity_id!r}")
+        rows = w.run("access_get", id=entity_id)
+        before = _access(rows[0]["entry"]) if rows else None
+        after = None
+        if visible_to is None:
+            w.run("access_remove", id=entity_id)
+        else:
+            after = {"entity_id": entity_id, "entity_type": entity_type, "visible_to": list(visible_to),
+                     "set_at": now_iso(), "set_by": by}
+            w.run("access_put", rows=[after])
+        w.history(entity_type, entity_id, "access", by, access_state(before), access_state(after))
+        return after
+
     # whole-store dump (backup / restore / copy between stores) ----------------------------
     def export_records(self) -> dict:
         """``{"actors", "ties", "history", "users", "tokens", "audit"}``: every record, deleted ones
@@ -911,6 +958,7 @@ class Neo4jStore:
                 "users": [_user(r["user"]) for r in w.run("export_users")],
                 "tokens": [_token(r["token"]) for r in w.run("export_tokens")],
                 "audit": [_audit(r["entry"]) for r in w.run("export_audit")],
+                "access": [_access(r["entry"]) for r in w.run("access_entries")],
             }
 
         return self._read(work)
@@ -955,6 +1003,9 @@ class Neo4jStore:
                      for e in records.get("audit", [])]
             for chunk in _chunks(audit):
                 w.run("audit_import", rows=chunk)
+            access = [{k: e[k] for k in ACCESS_KEYS} for e in records.get("access", [])]
+            for chunk in _chunks(access):
+                w.run("access_put", rows=chunk)
             w.run("sequence_raise", name="history", value=max((h["seq"] for h in history), default=0))
             w.run("sequence_raise", name="audit", value=max((e["seq"] for e in audit), default=0))
 

@@ -27,6 +27,7 @@ from .common import (
     bidirectional_shortest_path,
     changed_fields,
     check_dump,
+    access_state,
     check_tie_dates,
     unique_id,
 )
@@ -218,10 +219,13 @@ class SQLiteStore:
             return None
         return self._actor(rows[0])
 
-    def list_actors(self, *, kind=None, tag=None, city=None, q=None, limit=50, offset=0, include_deleted=False):
+    def list_actors(self, *, kind=None, tag=None, city=None, q=None, limit=50, offset=0, include_deleted=False, exclude=()):
         where, params = [], []
         if not include_deleted:
             where.append("deleted_at IS NULL")
+        if exclude:
+            where.append("id NOT IN (SELECT value FROM json_each(?))")
+            params.append(_dumps(sorted(exclude)))
         if kind:
             where.append("kind = ?")
             params.append(kind)
@@ -250,12 +254,13 @@ class SQLiteStore:
         rows = self._read(f"SELECT * FROM actors{clause} ORDER BY {order} LIMIT ? OFFSET ?", params + [limit, offset])
         return [self._actor(r) for r in rows], total
 
-    def find_actors_by_name(self, name: str) -> list[dict]:
+    def find_actors_by_name(self, name: str, *, exclude=()) -> list[dict]:
         key = fold(name)
         rows = self._read(
             "SELECT * FROM actors WHERE deleted_at IS NULL AND (name_folded = ? OR EXISTS "
-            "(SELECT 1 FROM json_each(actors.aliases_folded) WHERE json_each.value = ?)) ORDER BY id",
-            (key, key),
+            "(SELECT 1 FROM json_each(actors.aliases_folded) WHERE json_each.value = ?))"
+            " AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (key, key, _dumps(sorted(exclude))),
         )
         return [self._actor(r) for r in rows]
 
@@ -304,19 +309,25 @@ class SQLiteStore:
         row = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
         return self._actor(row) if row else None
 
-    def create_actor(self, actor: dict, *, by: str) -> dict:
+    def create_actor(self, actor: dict, *, by: str, visible_to: list[str] | None = None) -> dict:
         with self._write() as conn:
-            if actor.get("id"):
-                existing = self._actor_in(conn, actor["id"])
-                if existing is not None:
-                    if existing["deleted_at"]:
-                        raise Conflict(f"the id {actor['id']!r} belongs to a deleted actor; restore it"
-                                       f" (POST /api/v1/actors/{actor['id']}/restore) or choose another id")
-                    raise Conflict(f"an actor with id {actor['id']!r} already exists")
-                actor_id = actor["id"]
-            else:
-                actor_id = unique_id(new_actor_id(actor["name"], actor["kind"]), lambda i: self._actor_in(conn, i) is not None)
-            return self._insert_actor(conn, {**actor, "id": actor_id}, by)
+            record = self._create_actor_in(conn, actor, by)
+            if visible_to is not None:
+                self._set_access_in(conn, "actor", record["id"], visible_to, by)
+            return record
+
+    def _create_actor_in(self, conn, actor: dict, by: str) -> dict:
+        if actor.get("id"):
+            existing = self._actor_in(conn, actor["id"])
+            if existing is not None:
+                if existing["deleted_at"]:
+                    raise Conflict(f"the id {actor['id']!r} belongs to a deleted actor; restore it"
+                                   f" (POST /api/v1/actors/{actor['id']}/restore) or choose another id")
+                raise Conflict(f"an actor with id {actor['id']!r} already exists")
+            actor_id = actor["id"]
+        else:
+            actor_id = unique_id(new_actor_id(actor["name"], actor["kind"]), lambda i: self._actor_in(conn, i) is not None)
+        return self._insert_actor(conn, {**actor, "id": actor_id}, by)
 
     def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
         with self._write() as conn:
@@ -404,10 +415,15 @@ class SQLiteStore:
             return None
         return self._tie(rows[0])
 
-    def list_ties(self, *, actor_id=None, type=None, limit=100, offset=0, include_deleted=False):
+    def list_ties(self, *, actor_id=None, type=None, limit=100, offset=0, include_deleted=False, exclude=()):
         where, params = [], []
         if not include_deleted:
             where.append("deleted_at IS NULL")
+        if exclude:
+            hidden = _dumps(sorted(exclude))
+            where.append("id NOT IN (SELECT value FROM json_each(?)) AND source_id NOT IN (SELECT value FROM json_each(?))"
+                         " AND target_id NOT IN (SELECT value FROM json_each(?))")
+            params += [hidden, hidden, hidden]
         if actor_id:
             where.append("(source_id = ? OR target_id = ?)")
             params += [actor_id, actor_id]
@@ -471,16 +487,22 @@ class SQLiteStore:
         conn.execute("UPDATE ties SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", (now, now, by, before["id"]))
         self._history(conn, "tie", before["id"], "delete", by, before, {**before, "deleted_at": now})
 
-    def create_tie(self, tie: dict, *, by: str) -> dict:
+    def create_tie(self, tie: dict, *, by: str, visible_to: list[str] | None = None) -> dict:
         with self._write() as conn:
-            self._check_ends(conn, tie)
-            if tie.get("id"):
-                if self._tie_in(conn, tie["id"]) is not None:
-                    raise Conflict(f"a tie with id {tie['id']!r} already exists")
-                tie_id = tie["id"]
-            else:
-                tie_id = "t-" + uuid.uuid4().hex[:20]
-            return self._insert_tie(conn, {**tie, "id": tie_id}, by)
+            record = self._create_tie_in(conn, tie, by)
+            if visible_to is not None:
+                self._set_access_in(conn, "tie", record["id"], visible_to, by)
+            return record
+
+    def _create_tie_in(self, conn, tie: dict, by: str) -> dict:
+        self._check_ends(conn, tie)
+        if tie.get("id"):
+            if self._tie_in(conn, tie["id"]) is not None:
+                raise Conflict(f"a tie with id {tie['id']!r} already exists")
+            tie_id = tie["id"]
+        else:
+            tie_id = "t-" + uuid.uuid4().hex[:20]
+        return self._insert_tie(conn, {**tie, "id": tie_id}, by)
 
     def update_tie(self, tie_id: str, changes: dict, *, by: str) -> dict:
         with self._write() as conn:
@@ -825,26 +847,30 @@ class SQLiteStore:
         return {"kept": kept, "merged": gone_id, "ties_moved": moved, "ties_folded": folded}
 
     # graph queries ------------------------------------------------------------------------
-    def _neighbours(self, ids: list[str]) -> list[tuple[str, str]]:
-        """(from, to) pairs for live ties touching ``ids``, both directions."""
+    def _neighbours(self, ids: list[str], exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
+        """(from, to) pairs for live ties touching ``ids``, both directions; ties or far ends in ``exclude`` skipped."""
         payload = json.dumps(ids)
+        hidden = _dumps(sorted(exclude))
         rows = self._read(
             "SELECT source_id, target_id FROM ties WHERE deleted_at IS NULL AND source_id IN (SELECT value FROM json_each(?))"
+            " AND id NOT IN (SELECT value FROM json_each(?)) AND target_id NOT IN (SELECT value FROM json_each(?))"
             " UNION ALL "
-            "SELECT target_id, source_id FROM ties WHERE deleted_at IS NULL AND target_id IN (SELECT value FROM json_each(?))",
-            (payload, payload),
+            "SELECT target_id, source_id FROM ties WHERE deleted_at IS NULL AND target_id IN (SELECT value FROM json_each(?))"
+            " AND id NOT IN (SELECT value FROM json_each(?)) AND source_id NOT IN (SELECT value FROM json_each(?))",
+            (payload, hidden, hidden, payload, hidden, hidden),
         )
         return [(r[0], r[1]) for r in rows]
 
-    def ego_network(self, actor_id: str, depth: int = 1) -> dict:
+    def ego_network(self, actor_id: str, depth: int = 1, *, exclude: Iterable[str] = ()) -> dict:
+        exclude = set(exclude)
         centre = self.get_actor(actor_id)
-        if centre is None:
+        if centre is None or actor_id in exclude:
             raise NotFound(f"no actor with id {actor_id!r}")
         seen = {actor_id}
         frontier = [actor_id]
         for _ in range(depth):
             nxt = []
-            for _, other in self._neighbours(frontier):
+            for _, other in self._neighbours(frontier, exclude):
                 if other not in seen:
                     seen.add(other)
                     nxt.append(other)
@@ -860,19 +886,20 @@ class SQLiteStore:
             self._tie(r)
             for r in self._read(
                 "SELECT * FROM ties WHERE deleted_at IS NULL AND source_id IN (SELECT value FROM json_each(?))"
-                " AND target_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                (payload, payload),
+                " AND target_id IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (payload, payload, _dumps(sorted(exclude))),
             )
         ]
         return {"centre": actor_id, "depth": depth, "actors": actors, "ties": ties}
 
-    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6) -> list[dict] | None:
+    def shortest_path(self, from_id: str, to_id: str, *, max_depth: int = 6, exclude: Iterable[str] = ()) -> list[dict] | None:
+        exclude = set(exclude)
         for end in (from_id, to_id):
-            if self.get_actor(end) is None:
+            if self.get_actor(end) is None or end in exclude:
                 raise NotFound(f"no actor with id {end!r}")
         if from_id == to_id:
             return [{"actor": self.get_actor(from_id), "tie": None}]
-        ids = bidirectional_shortest_path(self._neighbours, from_id, to_id, max_depth)
+        ids = bidirectional_shortest_path(lambda frontier: self._neighbours(frontier, exclude), from_id, to_id, max_depth)
         if ids is None:
             return None
         steps = []
@@ -884,7 +911,7 @@ class SQLiteStore:
                     "SELECT * FROM ties WHERE deleted_at IS NULL AND ((source_id = ? AND target_id = ?) OR (source_id = ? AND target_id = ?))",
                     (prev, node, node, prev),
                 )
-                tie = best_tie([self._tie(r) for r in rows])
+                tie = best_tie([self._tie(r) for r in rows if r["id"] not in exclude])
             steps.append({"actor": self.get_actor(node), "tie": tie})
         return steps
 
@@ -1046,6 +1073,46 @@ class SQLiteStore:
         with self._write() as conn:
             conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_iso(), token_id))
 
+    # access: sensitive actors and ties --------------------------------------------------
+    @staticmethod
+    def _access(row) -> dict:
+        return {"entity_id": row["entity_id"], "entity_type": row["entity_type"], "visible_to": _loads(row["visible_to"]),
+                "set_at": row["set_at"], "set_by": row["set_by"]}
+
+    def access_entries(self) -> dict[str, dict]:
+        """Every protected record: ``{entity_id: {"entity_type", "visible_to", "set_at", "set_by"}}``."""
+        return {r["entity_id"]: self._access(r) for r in self._read("SELECT * FROM access ORDER BY entity_id")}
+
+    def set_access(self, entity_type: str, entity_id: str, visible_to: list[str] | None, *, by: str) -> dict | None:
+        """Protect a record (only admins and ``visible_to`` user names see it) or, with ``None``, unprotect it.
+
+        Returns the access entry (``None`` once unprotected). Raises NotFound for an unknown record.
+        The change is kept in the record's history, so ``revision()`` moves.
+        """
+        with self._write() as conn:
+            return self._set_access_in(conn, entity_type, entity_id, visible_to, by)
+
+    def _set_access_in(self, conn, entity_type: str, entity_id: str, visible_to: list[str] | None, by: str) -> dict | None:
+        table = {"actor": "actors", "tie": "ties"}[entity_type]
+        if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (entity_id,)).fetchone() is None:
+            raise NotFound(f"no {entity_type} with id {entity_id!r}")
+        row = conn.execute("SELECT * FROM access WHERE entity_id = ?", (entity_id,)).fetchone()
+        before = self._access(row) if row else None
+        after = None
+        if visible_to is None:
+            conn.execute("DELETE FROM access WHERE entity_id = ?", (entity_id,))
+        else:
+            after = {"entity_id": entity_id, "entity_type": entity_type, "visible_to": list(visible_to),
+                     "set_at": now_iso(), "set_by": by}
+            conn.execute(
+                "INSERT INTO access (entity_id, entity_type, visible_to, set_at, set_by) VALUES (?,?,?,?,?)"
+                " ON CONFLICT (entity_id) DO UPDATE SET visible_to = excluded.visible_to, set_at = excluded.set_at,"
+                " set_by = excluded.set_by",
+                (entity_id, entity_type, _dumps(after["visible_to"]), after["set_at"], by),
+            )
+        self._history(conn, entity_type, entity_id, "access", by, access_state(before), access_state(after))
+        return after
+
     # whole-store dump (backup / restore / copy between stores) ----------------------------
     def export_records(self) -> dict:
         """Every record, deleted ones and history included, in a fixed order (see ``GraphStore``)."""
@@ -1063,6 +1130,7 @@ class SQLiteStore:
                 "users": [dict(r) for r in conn.execute("SELECT * FROM users ORDER BY id")],
                 "tokens": [self._token(r) for r in conn.execute("SELECT * FROM api_tokens ORDER BY id")],
                 "audit": [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")],
+                "access": [self._access(r) for r in conn.execute("SELECT * FROM access ORDER BY entity_id")],
             }
 
     @contextlib.contextmanager
@@ -1133,4 +1201,9 @@ class SQLiteStore:
                 conn.execute(
                     "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip) VALUES (?,?,?,?,?,?,?)",
                     (e["seq"], e["at"], e["actor"], e["action"], e["target"], _dumps(e["detail"]), e["ip"]),
+                )
+            for e in records.get("access", []):
+                conn.execute(
+                    "INSERT INTO access (entity_id, entity_type, visible_to, set_at, set_by) VALUES (?,?,?,?,?)",
+                    (e["entity_id"], e["entity_type"], _dumps(e["visible_to"]), e["set_at"], e["set_by"]),
                 )

@@ -666,6 +666,7 @@ def _fill(store) -> None:
     store.revoke_token(revoked["id"])
     store.audit("Alice", "login", ip="127.0.0.1")
     store.audit("Alice", "view_contacts", target=extra["id"], detail={"fields": ["phone"]})
+    store.set_access("actor", extra["id"], ["bob"], by="Alice")
 
 
 def test_export_and_import_restore_a_store_exactly(store, tmp_path):
@@ -673,7 +674,8 @@ def test_export_and_import_restore_a_store_exactly(store, tmp_path):
 
     _fill(store)
     dump = store.export_records()
-    assert set(dump) == {"actors", "ties", "history", "users", "tokens", "audit"}
+    assert set(dump) == {"actors", "ties", "history", "users", "tokens", "audit", "access"}
+    assert [e["visible_to"] for e in dump["access"]] == [["bob"]]
     assert ids(dump["actors"]) == sorted(ids(dump["actors"]))
     assert any(a["deleted_at"] for a in dump["actors"]) and any(t["deleted_at"] for t in dump["ties"])
     assert [h["id"] for h in dump["history"]] == sorted(h["id"] for h in dump["history"])
@@ -977,3 +979,63 @@ def test_hostile_text_is_stored_verbatim_and_changes_no_query(store, text):
     assert ids(store.list_actors(tag=text)[0]) == [hostile["id"]]
     assert ids(store.list_actors(city=text)[0]) == [hostile["id"]]
     assert [s["actor"]["id"] for s in store.shortest_path(hostile["id"], safe)] == [hostile["id"], safe]
+
+
+# access: sensitive actors and ties -------------------------------------------------------------
+def test_a_protected_actor_keeps_its_protection_through_edits_and_its_history_says_who(store):
+    a = store.create_actor(actor("Safe House Collective", kind="community_actor"), by=BY, visible_to=["alice"])
+    b = store.create_actor(actor("Open Forum"), by=BY)
+    rev = store.revision()
+    assert store.access_entries()[a["id"]]["visible_to"] == ["alice"]
+    store.update_actor(a["id"], {"description": "moved"}, by=BY)
+    assert a["id"] in store.access_entries()
+    tie = link(store, a["id"], b["id"])
+    store.set_access("tie", tie, [], by="admin")
+    assert store.access_entries()[tie]["entity_type"] == "tie"
+    assert store.revision() > rev
+    store.set_access("actor", a["id"], None, by="admin")
+    assert a["id"] not in store.access_entries()
+    steps = [(h["action"], h["after"]) for h in store.history(a["id"]) if h["action"] == "access"]
+    assert steps == [("access", {"sensitive": True, "visible_to": ["alice"]}), ("access", {"sensitive": False, "visible_to": []})]
+    with pytest.raises(NotFound):
+        store.set_access("actor", "no-such-actor", ["x"], by="admin")
+
+
+def test_excluded_ids_are_left_out_of_lists_totals_and_name_lookups(store):
+    a = store.create_actor(actor("Quiet Helper", kind="person"), by=BY)
+    b = store.create_actor(actor("Quiet Harbour"), by=BY)
+    c = store.create_actor(actor("Loud Square"), by=BY)
+    link(store, a["id"], c["id"])
+    t2 = link(store, b["id"], c["id"])
+    items, total = store.list_actors(q="quiet", exclude={a["id"]})
+    assert ids(items) == [b["id"]] and total == 1
+    assert store.find_actors_by_name("Quiet Helper", exclude={a["id"]}) == []
+    ties, total = store.list_ties(actor_id=c["id"], exclude={a["id"]})
+    assert [t["id"] for t in ties] == [t2] and total == 1
+    ties, total = store.list_ties(exclude={t2})
+    assert t2 not in [t["id"] for t in ties]
+
+
+def test_creating_a_protected_record_that_fails_leaves_no_access_entry(store):
+    store.create_actor(actor("Taken", id="taken"), by=BY)
+    with pytest.raises(Conflict):
+        store.create_actor(actor("Taken again", id="taken"), by=BY, visible_to=["alice"])
+    assert store.access_entries() == {}
+
+
+def test_excluded_actors_and_ties_are_not_walked_by_paths_or_ego_networks(store):
+    a, b, c, d = (add(store, n) for n in ("Alpha", "Bravo", "Charlie", "Delta"))
+    link(store, a, b)
+    link(store, b, d)
+    short_cut = link(store, a, d)
+    link(store, a, c)
+    link(store, c, d)
+    assert [s["actor"]["id"] for s in store.shortest_path(a, d)] == [a, d]
+    detour = store.shortest_path(a, d, exclude={short_cut, b})
+    assert [s["actor"]["id"] for s in detour] == [a, c, d]
+    assert store.shortest_path(a, d, exclude={short_cut, b, c}) is None
+    ego = store.ego_network(a, 1, exclude={b, short_cut})
+    assert sorted(ids(ego["actors"])) == sorted([a, c])
+    assert short_cut not in ids(ego["ties"])
+    with pytest.raises(NotFound):
+        store.ego_network(b, 1, exclude={b})

@@ -1,0 +1,3 @@
+// Unprotect one record.
+MATCH (e:AccessEntry {entity_id: $id})
+DELETE e
