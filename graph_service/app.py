@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, settings: Settin
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
         JSON_SORT_KEYS=False,
         GRAPH_SERVICE_SETTINGS=settings,
+        GRAPH_SERVICE_PROTECTED=settings.protected_policy,
     )
     if test_config:
         app.config.update(test_config)

@@ -11,6 +11,7 @@
 | GRAPH_SERVICE_SESSION_HOURS | ``8`` | how long a web login lasts |
 | GRAPH_SERVICE_TOKEN_DAYS | ``365`` | lifetime of new API tokens |
 | GRAPH_SERVICE_SECURE_COOKIES | ``true`` | session cookie only over HTTPS (browsers exempt localhost); ``false`` for plain-HTTP intranets |
+| GRAPH_SERVICE_PROTECTED | ``hide`` | what users not named on a sensitive actor see of it: ``hide`` (nothing) or ``placeholder`` ("a protected contact" in network views, paths and analytics) |
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class Settings:
     session_hours: float = 8.0
     token_days: int = 365
     secure_cookies: bool = True
+    protected_policy: str = "hide"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +55,7 @@ class Settings:
             session_hours=_number(env, "GRAPH_SERVICE_SESSION_HOURS", 8.0),
             token_days=int(_number(env, "GRAPH_SERVICE_TOKEN_DAYS", 365)),
             secure_cookies=(env.get("GRAPH_SERVICE_SECURE_COOKIES", "true").strip().lower() not in ("0", "false", "no")),
+            protected_policy=_choice(env, "GRAPH_SERVICE_PROTECTED", ("hide", "placeholder")),
         )
 
     def resolved_secret_key(self) -> str:
@@ -78,3 +81,10 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise SystemExit(f"{name}={raw!r} is not a number") from None
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise SystemExit(f"{name}={raw!r} is not one of {', '.join(choices)}")
+    return raw

@@ -44,6 +44,14 @@ class NotFound(GraphServiceError):
     type_slug = "not-found"
 
 
+class Forbidden(GraphServiceError):
+    """The caller's role or the record's protection does not allow this change."""
+
+    status = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
+
+
 class Conflict(GraphServiceError):
     status = 409
     title = "Conflict"

@@ -1,4 +1,9 @@
-"""``/api/v1/actors``: list, read, create, update, delete actors; their ties, ego network, history."""
+"""``/api/v1/actors``: list, read, create, update, delete actors; their ties, ego network, history,
+and who may see a sensitive one (``/access``).
+
+A sensitive actor the caller may not see answers 404 everywhere, like one that does not exist
+(see :mod:`graph_service.services.access`).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, url_for
@@ -6,13 +11,22 @@ from flask import Blueprint, Response, jsonify, url_for
 from ..auth import require_role
 from ..errors import NotFound
 from ..model import ACTOR_KINDS, validate_actor
-from .helpers import BadParameter, get_store, int_param, json_body, present, present_one, str_param, who
+from .access import access_answer, change_access, split_access
+from .helpers import (BadParameter, access_view, get_store, int_param, json_body, present, present_one, present_ties,
+                      present_without_audit, forget_access_view,
+                      str_param, who)
 
 bp = Blueprint("actors", __name__, url_prefix="/api/v1/actors")
 
 
-def _actor_or_404(actor_id: str) -> dict:
-    actor = get_store().get_actor(actor_id)
+def _seen(actor_id: str) -> None:
+    if not access_view().sees(actor_id):
+        raise NotFound(f"no actor with id {actor_id!r}")
+
+
+def _actor_or_404(actor_id: str, *, include_deleted: bool = False) -> dict:
+    _seen(actor_id)
+    actor = get_store().get_actor(actor_id, include_deleted=include_deleted)
     if actor is None:
         raise NotFound(f"no actor with id {actor_id!r}")
     return actor
@@ -26,7 +40,8 @@ def list_actors():
     limit = int_param("limit", 50, 1, 500)
     offset = int_param("offset", 0, 0, 10**9)
     items, total = get_store().list_actors(
-        kind=kind, tag=str_param("tag"), city=str_param("city"), q=str_param("q"), limit=limit, offset=offset
+        kind=kind, tag=str_param("tag"), city=str_param("city"), q=str_param("q"), limit=limit, offset=offset,
+        exclude=access_view().exclude,
     )
     return jsonify(items=present(items), total=total, limit=limit, offset=offset)
 
@@ -39,8 +54,11 @@ def get_actor(actor_id):
 @bp.post("")
 @require_role("editor")
 def create_actor():
-    actor = get_store().create_actor(validate_actor(json_body()), by=who())
-    resp = jsonify(actor)
+    """The body is an actor, plus ``sensitive`` and ``visible_to`` to protect it from the start."""
+    body, visible_to = split_access(json_body())
+    actor = get_store().create_actor(validate_actor(body), by=who(), visible_to=visible_to)
+    forget_access_view()
+    resp = jsonify(present_without_audit([actor])[0])
     resp.status_code = 201
     resp.headers["Location"] = url_for("actors.get_actor", actor_id=actor["id"])
     return resp
@@ -49,13 +67,15 @@ def create_actor():
 @bp.patch("/<actor_id>")
 @require_role("editor")
 def update_actor(actor_id):
+    _seen(actor_id)
     changes = validate_actor(json_body(), partial=True)
-    return jsonify(get_store().update_actor(actor_id, changes, by=who()))
+    return jsonify(present_without_audit([get_store().update_actor(actor_id, changes, by=who())])[0])
 
 
 @bp.delete("/<actor_id>")
 @require_role("editor")
 def delete_actor(actor_id):
+    _seen(actor_id)
     get_store().delete_actor(actor_id, by=who())
     return Response(status=204)
 
@@ -64,7 +84,8 @@ def delete_actor(actor_id):
 @require_role("editor")
 def restore_actor(actor_id):
     """Undo a deletion: the actor comes back with the ties deleted with it."""
-    return jsonify(get_store().restore_actor(actor_id, by=who()))
+    _seen(actor_id)
+    return jsonify(present_without_audit([get_store().restore_actor(actor_id, by=who())])[0])
 
 
 @bp.get("/<actor_id>/ties")
@@ -72,21 +93,40 @@ def actor_ties(actor_id):
     _actor_or_404(actor_id)
     limit = int_param("limit", 100, 1, 1000)
     offset = int_param("offset", 0, 0, 10**9)
-    items, total = get_store().list_ties(actor_id=actor_id, type=str_param("type"), limit=limit, offset=offset)
-    return jsonify(items=items, total=total, limit=limit, offset=offset)
+    items, total = get_store().list_ties(actor_id=actor_id, type=str_param("type"), limit=limit, offset=offset,
+                                         exclude=access_view().exclude)
+    return jsonify(items=present_ties(items), total=total, limit=limit, offset=offset)
 
 
 @bp.get("/<actor_id>/ego")
 def ego(actor_id):
     depth = int_param("depth", 1, 1, 4)
-    net = get_store().ego_network(actor_id, depth)
-    net["actors"] = present(net["actors"])
+    _seen(actor_id)
+    view = access_view()
+    net = get_store().ego_network(actor_id, depth, exclude=view.exclude_from_walks)
+    net["actors"] = present(view.actors(net["actors"]))
+    net["ties"] = present_ties(view.ties(net["ties"]))
     return jsonify(net)
 
 
 @bp.get("/<actor_id>/history")
 @require_role("editor")
 def history(actor_id):
-    if get_store().get_actor(actor_id, include_deleted=True) is None:
-        raise NotFound(f"no actor with id {actor_id!r}")
+    _actor_or_404(actor_id, include_deleted=True)
     return jsonify(items=get_store().history(actor_id))
+
+
+@bp.get("/<actor_id>/access")
+@require_role("editor")
+def get_access(actor_id):
+    """Whether the actor is sensitive and to whom it is visible (besides admins)."""
+    _actor_or_404(actor_id, include_deleted=True)
+    return jsonify(access_answer(actor_id))
+
+
+@bp.put("/<actor_id>/access")
+@require_role("editor")
+def put_access(actor_id):
+    """``{"sensitive": true, "visible_to": ["name", ...]}`` protects; ``{"sensitive": false}`` (admins) lifts it."""
+    _actor_or_404(actor_id, include_deleted=True)
+    return jsonify(change_access("actor", actor_id, json_body()))

@@ -14,8 +14,9 @@ from ..analytics.projection import get_projection
 from ..auth import require_role
 from ..errors import NotFound, ValidationError
 from ..model import ACTOR_KINDS, kind_of
+from ..services.access import AccessView, Viewer
 from ..services.directory import resolve_actor
-from .helpers import BadParameter, get_store, int_param, json_body, str_param, who
+from .helpers import BadParameter, access_view, get_store, int_param, json_body, str_param, who
 
 bp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics")
 
@@ -60,7 +61,7 @@ def _actor(name: str, required: bool = True) -> str | None:
     if ref is None:
         return None
     try:
-        return resolve_actor(get_store(), ref)["id"]
+        return resolve_actor(get_store(), ref, exclude=access_view().exclude)["id"]
     except ValidationError as exc:
         raise ValidationError([{**e, "field": name} for e in exc.errors]) from None
     except NotFound as exc:
@@ -68,7 +69,8 @@ def _actor(name: str, required: bool = True) -> str | None:
 
 
 def _proj():
-    return get_projection(get_store())
+    """The projection as the caller may see it: sensitive actors and ties left out (or placeholders)."""
+    return access_view().projection(get_projection(get_store()))
 
 
 @bp.get("/warm-paths")
@@ -141,7 +143,7 @@ def what_if_view():
     removed = []
     for ref in refs:
         try:
-            removed.append(resolve_actor(store, ref)["id"])
+            removed.append(resolve_actor(store, ref, exclude=access_view().exclude)["id"])
         except ValidationError as exc:
             raise ValidationError([{**e, "field": "remove"} for e in exc.errors]) from None
     return jsonify(gaps.what_if(_proj(), c, removed, **_gap_params()))
@@ -219,10 +221,15 @@ def save_snapshot_view():
         raise ValidationError(errors)
     store = get_store()
     try:
-        c = resolve_actor(store, ref)["id"]
+        c = resolve_actor(store, ref, exclude=access_view().exclude)["id"]
     except ValidationError as exc:
         raise ValidationError([{**e, "field": "coordinator"} for e in exc.errors]) from None
-    snap = snapshots.save_snapshot(store, _proj(), c, name=name, by=who(), **params)
+    # snapshots are read by everyone: they are taken of the graph without any sensitive record
+    shared = AccessView(store.access_entries(), Viewer(None, False)).projection(get_projection(store))
+    if c not in shared.index:
+        raise ValidationError([{"field": "coordinator", "message": "is sensitive; a snapshot, which every user can read,"
+                                " cannot be taken around it"}])
+    snap = snapshots.save_snapshot(store, shared, c, name=name, by=who(), **params)
     resp = jsonify(snap)
     resp.status_code = 201
     resp.headers["Location"] = url_for("analytics.get_snapshot_view", snapshot_id=snap["id"])

@@ -4,7 +4,8 @@ Query parameters: ``table`` (CSV: ``elements``, ``connections`` or ``contacts``)
 ``tag``, ``around`` (an actor id or name) with ``depth`` (1-4), ``source`` (a sync source) and
 ``active_only`` (``true`` leaves out records gone from every source). Contact details are
 included for editors and admins only (and the export is written to the audit log); viewers get
-the graph without them and no vCards (403). Spreadsheet cells are made inert against formula
+the graph without them and no vCards (403). Sensitive actors and ties are left out for everyone
+who may not see them. Spreadsheet cells are made inert against formula
 injection.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask import Blueprint, Response, abort, request
 
 from ..model import ACTOR_KINDS
 from ..services import export as exporter
-from .helpers import BadParameter, can_see_contacts, get_store, int_param, str_param, who
+from .helpers import BadParameter, access_view, can_see_contacts, get_store, int_param, str_param, who
 
 bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports")
 
@@ -37,7 +38,8 @@ def export(fmt):
     store = get_store()
     data, counts = exporter.export(store, fmt, table=table, contacts=contacts, kind=kind, tag=str_param("tag"),
                                    around=str_param("around"), depth=int_param("depth", 1, 1, 4),
-                                   source=str_param("source"), active_only=active in ("true", "1"))
+                                   source=str_param("source"), active_only=active in ("true", "1"),
+                                   exclude=access_view().exclude)
     if contacts and hasattr(store, "audit"):
         store.audit(who(), "export", target=fmt, detail={"format": fmt, "rows": counts["rows"]}, ip=request.remote_addr)
     name = f"graph-service-{table if fmt == 'csv' else 'graph'}{exporter.SUFFIXES[fmt]}"

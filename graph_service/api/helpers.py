@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
@@ -82,12 +82,36 @@ def can_see_contacts() -> bool:
     return bool(getattr(current_user, "can_see_contacts", False))
 
 
+def access_view():
+    """What the caller may see of sensitive actors and ties (read once per request)."""
+    from ..services.access import AccessView, Viewer
+
+    if "access_view" not in g:
+        g.access_view = AccessView.of(get_store(), Viewer.of(current_user),
+                                      policy=current_app.config.get("GRAPH_SERVICE_PROTECTED", "hide"),
+                                      key=str(current_app.config["SECRET_KEY"]).encode())
+    return g.access_view
+
+
+def forget_access_view() -> None:
+    """After this request changed who may see what: read the access entries again when next asked."""
+    g.pop("access_view", None)
+
+
+def present_ties(ties: list[dict]) -> list[dict]:
+    """Ties as the caller may see them: each says whether it is ``sensitive``."""
+    view = access_view()
+    return [view.label(t) for t in ties]
+
+
 def present(actors: list[dict]) -> list[dict]:
-    """Actors as the caller may see them; viewing anyone's contact details is written to the audit log."""
+    """Actors as the caller may see them; viewing anyone's contact details is written to the audit log.
+    Each says whether it is ``sensitive`` (and, for those who may see it, to whom it is visible)."""
     from ..services.directory import visible_actor
 
     show = can_see_contacts()
-    out = [visible_actor(a, show) for a in actors]
+    view = access_view()
+    out = [view.label(visible_actor(a, show)) if not a.get("protected") else a for a in actors]
     if show:
         with_contacts = [a["id"] for a in actors if a.get("contact_details")]
         if with_contacts:
@@ -100,7 +124,8 @@ def present_without_audit(actors: list[dict]) -> list[dict]:
     """Actors as the caller may see them, for answers that then drop contact details anyway."""
     from ..services.directory import visible_actor
 
-    return [visible_actor(a, can_see_contacts()) for a in actors]
+    view = access_view()
+    return [view.label(visible_actor(a, can_see_contacts())) if not a.get("protected") else a for a in actors]
 
 
 def present_one(actor: dict) -> dict:

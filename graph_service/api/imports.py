@@ -19,7 +19,7 @@ from flask import Blueprint, jsonify, request
 
 from ..auth import require_role
 from ..errors import NotFound
-from .helpers import BadParameter, get_store, who
+from .helpers import BadParameter, access_view, get_store, who
 
 bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports")
 
@@ -106,7 +106,9 @@ def list_sources():
 def provenance(entity_id):
     """Which source, file, sheet and row an actor or tie came from, when, and by whom."""
     store = get_store()
-    if store.get_actor(entity_id, include_deleted=True) is None and store.get_tie(entity_id, include_deleted=True) is None:
+    tie = store.get_tie(entity_id, include_deleted=True)
+    seen = access_view().sees_tie(tie) if tie else access_view().sees(entity_id)
+    if not seen or (tie is None and store.get_actor(entity_id, include_deleted=True) is None):
         raise NotFound(f"no actor or tie with id {entity_id!r}")
     items = store.provenance(entity_id) if hasattr(store, "provenance") else []
     return jsonify(items=[{k: v for k, v in r.items() if k != "data"} for r in items])

@@ -174,6 +174,13 @@ def document() -> dict:
                                                                                params=[_int("depth", 1, 4, 1)])},
         "/api/v1/actors/{actor_id}/history": {"parameters": [ACTOR_ID],
                                               "get": _op("Change history with old and new values", OBJECT, role="editor")},
+        "/api/v1/actors/{actor_id}/access": {
+            "parameters": [ACTOR_ID],
+            "get": _op("Whether the actor is sensitive and to whom it is visible", _ref("Access"), role="editor"),
+            "put": _op("Protect the actor (only admins and the named users see it) or, as an admin, lift it",
+                       _ref("Access"), body="AccessInput", role="editor"),
+        },
+        "/api/v1/access": {"get": _op("Every sensitive actor and tie", OBJECT, role="admin")},
         "/api/v1/ties": {
             "get": _op("List ties", _page("Tie"), params=[_q("actor"), _q("type"), _int("limit", 1, 1000, 100), _int("offset", 0, 10**9, 0)]),
             "post": _op("Create a tie", _ref("Tie"), status="201", body="TieInput", role="editor"),
@@ -185,6 +192,11 @@ def document() -> dict:
             "delete": _op("Delete a tie (soft)", None, status="204", role="editor"),
         },
         "/api/v1/ties/{tie_id}/history": {"parameters": [TIE_ID], "get": _op("Change history of a tie", OBJECT, role="editor")},
+        "/api/v1/ties/{tie_id}/access": {
+            "parameters": [TIE_ID],
+            "get": _op("Whether the tie is sensitive and to whom it is visible", _ref("Access"), role="editor"),
+            "put": _op("Protect the tie or, as an admin, lift its protection", _ref("Access"), body="AccessInput", role="editor"),
+        },
         "/api/v1/search": {"get": _op("Search actors by name or alias", _page("Actor"), params=[
             _q("q", {"type": "string", "minLength": 1, "maxLength": 500}, required=True), _int("limit", 1, 200, 20)])},
         "/api/v1/path": {"get": _op("Who knows whom: the shortest chain of ties", _ref("Path"), params=[
@@ -230,18 +242,27 @@ def _schemas() -> dict:
         "since": DATE, "until": DATE, "last_contact": DATE, "source": TEXT, "description": TEXT, "attributes": attributes,
     }
     stamps = {"created_at": TEXT, "created_by": TEXT, "updated_at": TEXT, "updated_by": TEXT, "deleted_at": TIME}
+    access = {"sensitive": {"type": "boolean", "description": "visible only to admins and the users in visible_to"},
+              "visible_to": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 100}, "maxItems": 100}}
+    shown = {**access, "protected": {"type": "boolean", "description": "a placeholder for a sensitive actor"}}
     return {
         "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
             "type": TEXT, "title": TEXT, "status": {"type": "integer"}, "detail": TEXT, "instance": TEXT,
             "errors": {"type": "array", "items": OBJECT}}},
-        "Actor": {"type": "object", "required": ["id", "name", "kind"], "properties": {"id": TEXT, **actor_fields, **stamps}},
+        "Actor": {"type": "object", "required": ["id", "name", "kind"], "properties": {
+            "id": TEXT, **actor_fields, **stamps, **shown}},
         "ActorInput": {"type": "object", "required": ["name", "kind"], "additionalProperties": False,
-                       "properties": {"id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"}, **actor_fields}},
+                       "properties": {"id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"}, **actor_fields,
+                                      **access}},
         "ActorPatch": {"type": "object", "additionalProperties": False, "properties": actor_fields},
         "Tie": {"type": "object", "required": ["id", "source_id", "target_id", "type"], "properties": {
-            "id": TEXT, "source_id": TEXT, "target_id": TEXT, **{k: v for k, v in tie_fields.items() if k != "direction"}, **stamps}},
+            "id": TEXT, "source_id": TEXT, "target_id": TEXT, **{k: v for k, v in tie_fields.items() if k != "direction"}, **stamps,
+            **access}},
         "TieInput": {"type": "object", "required": ["source_id", "target_id", "type"], "additionalProperties": False,
-                     "properties": {"source_id": TEXT, "target_id": TEXT, **tie_fields}},
+                     "properties": {"source_id": TEXT, "target_id": TEXT, **tie_fields, **access}},
+        "Access": {"type": "object", "required": ["id", "sensitive", "visible_to"], "properties": {
+            "id": TEXT, "sensitive": {"type": "boolean"}, "visible_to": STRINGS, "set_at": TIME, "set_by": TIME}},
+        "AccessInput": {"type": "object", "required": ["sensitive"], "additionalProperties": False, "properties": access},
         "TiePatch": {"type": "object", "additionalProperties": False, "properties": tie_fields},
         "Network": {"type": "object", "required": ["actors", "ties"], "properties": {
             "centre": TEXT, "depth": {"type": "integer"}, "actors": {"type": "array", "items": _ref("Actor")},

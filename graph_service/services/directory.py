@@ -4,24 +4,25 @@ from __future__ import annotations
 from ..errors import NotFound, ValidationError
 
 
-def resolve_actor(store, ref: str, field: str = "actor") -> dict:
+def resolve_actor(store, ref: str, field: str = "actor", *, exclude=frozenset()) -> dict:
     """The live actor whose id is ``ref``, else whose name or alias equals it (case and accents ignored).
+    Actors whose ids are in ``exclude`` (hidden from the caller) are treated as absent.
 
     Raises NotFound (with close matches in the message) or ValidationError when a name is ambiguous.
     """
     ref = (ref or "").strip()
     if not ref:
         raise ValidationError([{"field": field, "message": "an actor id or name is required"}])
-    actor = store.get_actor(ref)
+    actor = store.get_actor(ref) if ref not in exclude else None
     if actor is not None:
         return actor
-    matches = store.find_actors_by_name(ref)
+    matches = store.find_actors_by_name(ref, exclude=exclude)
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
         ids = ", ".join(m["id"] for m in matches[:10])
         raise ValidationError([{"field": field, "message": f"{ref!r} names several actors ({ids}); use an id"}])
-    close, _ = store.list_actors(q=ref, limit=5)
+    close, _ = store.list_actors(q=ref, limit=5, exclude=exclude)
     hint = f"; did you mean {', '.join(repr(a['name']) for a in close)}?" if close else ""
     raise NotFound(f"no actor with id or name {ref!r}{hint}")
 

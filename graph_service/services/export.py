@@ -48,20 +48,22 @@ def is_dangerous(text: str) -> bool:
 
 # --- choosing what to export ------------------------------------------------------------------
 def select(store, *, kind: str | None = None, tag: str | None = None, around: str | None = None, depth: int = 1,
-           source: str | None = None, active_only: bool = False) -> tuple[list[dict], list[dict]]:
+           source: str | None = None, active_only: bool = False,
+           exclude: frozenset[str] = frozenset()) -> tuple[list[dict], list[dict]]:
     """``(actors, ties)``: live actors passing every filter and the live ties among them.
 
     ``around``: an actor (id or name) and its ego network of ``depth`` hops; ``source``: only
     records a sync of that source saw; ``active_only``: leave out records missing from every
-    source that had them. Raises NotFound, ValidationError.
+    source that had them; ``exclude``: ids of sensitive actors and ties the caller may not see
+    (left out, with every tie touching them). Raises NotFound, ValidationError.
     """
     if around:
-        centre = resolve_actor(store, around)
-        net = store.ego_network(centre["id"], depth)
+        centre = resolve_actor(store, around, exclude=exclude)
+        net = store.ego_network(centre["id"], depth, exclude=exclude)
         actors, ties = net["actors"], net["ties"]
     else:
-        actors, _ = store.list_actors(limit=10**9)
-        ties, _ = store.list_ties(limit=10**9)
+        actors, _ = store.list_actors(limit=10**9, exclude=exclude)
+        ties, _ = store.list_ties(limit=10**9, exclude=exclude)
     if kind:
         actors = [a for a in actors if a["kind"] == kind]
     if tag:

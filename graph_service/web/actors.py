@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from visualisations.filters import is_stale
 
-from ..api.helpers import get_store, int_param
+from ..api.helpers import access_view, get_store, int_param
 from ..errors import NotFound
 from ..model import fold
 from ..services.directory import visible_actor
@@ -17,10 +17,12 @@ from .blueprint import bp
 from .viewkit import graph_payload, size_param
 
 
-def ties_by_type(actor_id: str, ties: list[dict], names: dict[str, str]) -> list[tuple[str, list[dict]]]:
+def ties_by_type(actor_id: str, ties: list[dict], names: dict[str, str],
+                 protected: frozenset[str] = frozenset()) -> list[tuple[str, list[dict]]]:
     """``[(type label, [row])]`` sorted by label; each row ``{tie, other_id, other_name, arrow,
-    stale}`` with arrow ``→`` (this actor is the source), ``←`` (the target) or ``↔`` (mutual),
-    rows sorted by strength (strongest first) then name."""
+    stale, protected}`` with arrow ``→`` (this actor is the source), ``←`` (the target) or ``↔``
+    (mutual), rows sorted by strength (strongest first) then name. ``protected``: placeholder ids
+    (no page to link to)."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for t in ties:
         if actor_id not in (t["source_id"], t["target_id"]):
@@ -30,7 +32,8 @@ def ties_by_type(actor_id: str, ties: list[dict], names: dict[str, str]) -> list
             other = actor_id
         arrow = "↔" if not t.get("directed", True) else ("→" if t["source_id"] == actor_id else "←")
         groups[(t.get("type") or "").replace("_", " ")].append(
-            {"tie": t, "other_id": other, "other_name": names.get(other, other), "arrow": arrow, "stale": is_stale(t)}
+            {"tie": t, "other_id": other, "other_name": names.get(other, other), "arrow": arrow, "stale": is_stale(t),
+             "protected": other in protected}
         )
     for rows in groups.values():
         rows.sort(key=lambda r: (-(r["tie"].get("strength") or 0), fold(r["other_name"])))
@@ -40,13 +43,15 @@ def ties_by_type(actor_id: str, ties: list[dict], names: dict[str, str]) -> list
 @bp.get("/actors/<actor_id>")
 def actor_page(actor_id: str):
     store = get_store()
-    actor = store.get_actor(actor_id)
+    view = access_view()
+    actor = store.get_actor(actor_id) if view.sees(actor_id) else None
     if actor is None:
         raise NotFound(f"There is no actor with id {actor_id!r}. Search for it by name instead.")
     depth = int_param("depth", 1, 1, 3)
-    ego = store.ego_network(actor_id, depth)
+    ego = store.ego_network(actor_id, depth, exclude=view.exclude_from_walks)
+    ego = {"actors": view.actors(ego["actors"]), "ties": view.ties(ego["ties"])}
     names = {a["id"]: a["name"] for a in ego["actors"]}
-    groups = ties_by_type(actor_id, ego["ties"], names)
+    groups = ties_by_type(actor_id, ego["ties"], names, frozenset(a["id"] for a in ego["actors"] if a.get("protected")))
     data, drawn = graph_payload(ego["actors"], ego["ties"], size=size_param(), marks={actor_id: "centre"})
     if current_user.can_see_contacts and actor.get("contact_details"):
         store.audit(current_user.username, "contacts.view", target=actor_id, detail={"path": request.path},
@@ -54,6 +59,7 @@ def actor_page(actor_id: str):
     return render_template(
         "actor.html",
         actor=visible_actor(actor, current_user.can_see_contacts),
+        access=view.entries.get(actor_id),
         groups=groups,
         tie_count=sum(len(rows) for _, rows in groups),
         show_contacts=current_user.can_see_contacts,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, render_template, url_for
+from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from visualisations.static import render_static
@@ -18,7 +18,8 @@ from visualisations.static import render_static
 from ..api.helpers import get_store, int_param, str_param
 from ..model import fold
 from .blueprint import bp
-from .viewkit import graph_rows, analytics, coordinator_from_request, filter_choices, graph_payload, ties_among
+from .viewkit import (analytics, coordinator_from_request, filter_choices, graph_payload, graph_rows, ties_among,
+                      viewer_projection)
 
 MAX_CALLS = 60
 
@@ -26,10 +27,9 @@ MAX_CALLS = 60
 def call_list(store, coordinator: dict, *, tag: str | None, city: str | None, hops: int) -> dict:
     """``{"reach": who_do_we_know result, "unreached": [actor brief], "ids": set, "members": set,
     "contacts": {id: [ContactDetail]}}``. Contact details only for roles allowed to see them."""
-    from ..analytics.projection import get_projection
     from ..analytics.reach import who_do_we_know
 
-    proj = get_projection(store)
+    proj = viewer_projection(store)
     reach = who_do_we_know(proj, coordinator["id"], hops=hops, tag=tag, city=city, limit=proj.n)
     c = proj.require(coordinator["id"])
     members = {proj.ids[i] for i in range(proj.n) if i != c and proj.matches(i, tag=tag, city=city)}
@@ -40,8 +40,12 @@ def call_list(store, coordinator: dict, *, tag: str | None, city: str | None, ho
     contacts = {}
     if current_user.can_see_contacts:
         for r in reach["results"]:
-            full = store.get_actor(r["actor"]["id"]) or {}
-            contacts[r["actor"]["id"]] = full.get("contact_details") or []
+            full = store.get_actor(r["actor"]["id"]) if not r["actor"].get("protected") else None
+            contacts[r["actor"]["id"]] = (full or {}).get("contact_details") or []
+        shown = sorted(i for i, c in contacts.items() if c)
+        if shown:  # a call list is a view of contact details like any other
+            store.audit(current_user.username, "contacts.view", target=",".join(shown[:50]),
+                        detail={"count": len(shown), "path": request.path}, ip=request.remote_addr)
     return {"reach": reach, "unreached": unreached, "ids": ids, "members": members & ids, "contacts": contacts,
             "proj": proj}
 

@@ -8,7 +8,7 @@ from flask import render_template
 
 from ..api.helpers import get_store, int_param
 from .blueprint import bp
-from .viewkit import analytics, coordinator_from_request, graph_payload, size_param
+from .viewkit import analytics, coordinator_from_request, graph_payload, size_param, viewer_projection
 
 REASONS = [
     ("no_tie", "No tie path at all"),
@@ -31,10 +31,9 @@ def gaps_view():
                missing_analytics=pkg is None, report=None, stale=None, data=None, drawn=[], reasons=REASONS)
     if pkg is not None and coordinator:
         from ..analytics.gaps import gap_report
-        from ..analytics.projection import get_projection
         from ..analytics.stale import stale_ties
 
-        proj = get_projection(store)
+        proj = viewer_projection(store)
         report = gap_report(proj, coordinator["id"], hops=hops, min_strength=min_strength, stale_days=stale_days, limit=50)
         stale = stale_ties(proj, days=stale_days, around=coordinator["id"], hops=hops, limit=30)
         cuts = [f["actor"]["id"] for f in report["single_points_of_failure"]["articulation_points"]["findings"]]

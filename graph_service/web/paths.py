@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..api.helpers import get_store, int_param, str_param
+from ..api.helpers import access_view, get_store, int_param, str_param
 from ..services.paths import who_knows_whom
 from .blueprint import bp
-from .viewkit import analytics, graph_payload, resolve_or_error, ties_among
+from .viewkit import analytics, graph_payload, resolve_or_error, ties_among, viewer_projection
 
 ALTERNATIVES = 3
 
 
 def _shortest_only(store, a: dict, b: dict) -> dict:
     """The store's shortest path in the shape of ``warm_paths`` (no alternatives)."""
-    res = who_knows_whom(store, a["id"], b["id"])
+    res = who_knows_whom(store, a["id"], b["id"], view=access_view())
     if not res["found"]:
         return {"found": False, "paths": [], "explanation": f"No chain of ties joins {a['name']} to {b['name']}."}
     steps = [{"actor": s["actor"], "tie": s["tie"]} for s in res["steps"]]
@@ -38,10 +38,9 @@ def path_view():
     if a and b and not errors:
         pkg = analytics()
         if pkg is not None:
-            from ..analytics.projection import get_projection
             from ..analytics.warm_paths import warm_paths
 
-            proj = get_projection(store)
+            proj = viewer_projection(store)
             result = warm_paths(proj, a["id"], b["id"], k=k)
             actors_all, ties_all = proj.actors, proj.ties
         else:

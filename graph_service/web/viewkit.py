@@ -11,7 +11,7 @@ from visualisations.filters import STALE_CHOICES, ViewFilter, apply_filter, cap
 from visualisations.metrics import SIZE_METRICS, node_sizes
 from visualisations.network import MAX_VIEW_NODES, build_network, view_data
 
-from ..api.helpers import BadParameter, int_param, str_param
+from ..api.helpers import BadParameter, access_view, int_param, str_param
 from ..model import ACTOR_KINDS, fold
 
 
@@ -79,15 +79,22 @@ def graph_payload(
     return data, actors
 
 
-def graph_rows(store) -> tuple[list[dict], list[dict]]:
-    """All live actors and current ties (no contact details): the analytics' projection, kept in
-    memory and rebuilt only when the store changes, else ``store.projection()``."""
-    if analytics() is not None:
-        from ..analytics.projection import get_projection
+def viewer_projection(store):
+    """The analytics' projection as the logged-in user may see it (sensitive records left out or
+    shown as placeholders, see :mod:`graph_service.services.access`)."""
+    from ..analytics.projection import get_projection
 
-        proj = get_projection(store)
+    return access_view().projection(get_projection(store))
+
+
+def graph_rows(store) -> tuple[list[dict], list[dict]]:
+    """All live actors and current ties the user may see (no contact details): the analytics'
+    projection, kept in memory and rebuilt only when the store changes, else ``store.projection()``."""
+    if analytics() is not None:
+        proj = viewer_projection(store)
         return proj.actors, proj.ties
-    return store.projection()
+    actors, ties = store.projection()
+    return access_view().actors(actors), access_view().ties(ties)
 
 
 def filtered_projection(store, flt: ViewFilter) -> tuple[list[dict], list[dict]]:
@@ -111,7 +118,7 @@ def resolve_or_error(store, ref: str | None, field: str) -> tuple[dict | None, s
     if not ref:
         return None, ""
     try:
-        return resolve_actor(store, ref), ""
+        return resolve_actor(store, ref, exclude=access_view().exclude), ""
     except NotFound as exc:
         return None, f"{field}: {exc.detail}"
     except ValidationError as exc:

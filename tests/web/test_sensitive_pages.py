@@ -1,0 +1,58 @@
+"""Sensitive actors on the coordinators' pages: the named user sees and is told it is sensitive;
+everyone else finds it in no search, actor page, network view, path or crisis call list."""
+from __future__ import annotations
+
+import pytest
+
+from graph_service.auth import create_user
+from graph_service.model import validate_actor, validate_tie
+from tests.conftest import log_in
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def sensitive(demo_store, web_user):
+    """A person visible to the editor 'coordinator' only, the one link from Munich to a new group."""
+    person = demo_store.create_actor(validate_actor({"name": "Rana Example", "kind": "person", "city": "Munich",
+                                                     "contact_details": [{"type": "phone", "value": "+49 89 1234567"}]}),
+                                     by="test", visible_to=["coordinator"])
+    group = demo_store.create_actor(validate_actor({"name": "Quiet Courtyard Group", "kind": "community_actor",
+                                                    "tags": ["youth"], "city": "Munich"}), by="test")
+    demo_store.create_tie(validate_tie({"source_id": "munich", "target_id": person["id"], "type": "knows", "strength": 5}), by="test")
+    demo_store.create_tie(validate_tie({"source_id": person["id"], "target_id": group["id"], "type": "knows", "strength": 5}), by="test")
+    return person, group
+
+
+@pytest.fixture
+def other_editor(app, demo_store):
+    create_user(demo_store, "second", "another editor pw", "editor", by="test")
+    c = app.test_client()
+    log_in(c, "second", "another editor pw")
+    return c
+
+
+def page(client, url, status=200):
+    resp = client.get(url, headers=HTML)
+    assert resp.status_code == status, resp.get_data(as_text=True)[:300]
+    return resp.get_data(as_text=True)
+
+
+def test_the_named_user_sees_the_person_and_is_told_it_is_sensitive(client, web_user, sensitive):
+    person, _ = sensitive
+    log_in(client, *web_user)
+    html = page(client, f"/actors/{person['id']}")
+    assert "Rana Example" in html and 'id="sensitive"' in html and "+49 89 1234567" in html
+    assert "Rana Example" in page(client, "/search?q=rana")
+
+
+def test_everyone_else_finds_it_nowhere(other_editor, sensitive):
+    person, group = sensitive
+    page(other_editor, f"/actors/{person['id']}", status=404)
+    assert "Rana" not in page(other_editor, "/search?q=rana")
+    assert "Rana" not in page(other_editor, "/actors/munich?depth=2")
+    assert "Rana" not in page(other_editor, "/network?city=Munich")
+    path = page(other_editor, f"/path?from=munich&to={group['id']}")
+    assert "Rana" not in path and "No chain of ties" in path
+    crisis = page(other_editor, "/crisis?coordinator=munich&area=Munich")
+    assert "Rana" not in crisis and "+49 89 1234567" not in crisis
