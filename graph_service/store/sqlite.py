@@ -99,6 +99,9 @@ class SQLiteStore:
                 conn.create_function("py_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True)
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 10000")
+                # overwrite deleted and replaced content with zeros, so an erased person's details
+                # do not linger in free space of the file (https://sqlite.org/pragma.html#pragma_secure_delete)
+                conn.execute("PRAGMA secure_delete = ON")
                 if self.path != ":memory:":
                     conn.execute("PRAGMA journal_mode = WAL")
                     conn.execute("PRAGMA synchronous = NORMAL")
@@ -402,7 +405,17 @@ class SQLiteStore:
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_records'").fetchone():
                 conn.execute("UPDATE sync_records SET data = '{}', file = NULL, sheet = NULL, row = NULL WHERE entity_id = ?", (actor_id,))
             self._history(conn, "actor", actor_id, "erase", by, None, None)
-            return {"actor": self._actor_in(conn, actor_id), "history_entries_erased": erased}
+            result = {"actor": self._actor_in(conn, actor_id), "history_entries_erased": erased}
+        self._checkpoint()
+        return result
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it: older page images in the WAL would
+        still hold erased values. Best effort while other readers hold old snapshots."""
+        if self.path == ":memory:":
+            return
+        with self._write_lock:
+            self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ties ---------------------------------------------------------------------------------
     def _tie_in(self, conn, tie_id: str) -> dict | None:
