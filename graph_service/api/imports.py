@@ -19,6 +19,7 @@ from flask import Blueprint, jsonify, request
 
 from ..auth import require_role
 from ..errors import NotFound
+from ..services.access import mask_plan
 from .helpers import BadParameter, access_view, get_store, who
 
 bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports")
@@ -86,7 +87,7 @@ def create_import():
             mname = _display_name(mapping.filename)
             options.mapping = load_mapping(folder / mname, name=mname, data=mapping.read())
         options = prepare_options(options)
-        result = run_import(get_store(), inputs, options, dry_run=dry_run, by=who())
+        result = mask_plan(run_import(get_store(), inputs, options, dry_run=dry_run, by=who()), access_view(), get_store())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     resp = jsonify(result)

@@ -201,3 +201,55 @@ def decide(store, viewer: Viewer, current: Mapping | None, sensitive: bool, visi
         if dropped:
             raise Forbidden("only an admin can take a user off the list of a sensitive record")
     return names
+
+
+HIDDEN_VALUE = "(protected)"
+
+
+def mask_plan(report: dict, view: AccessView, store) -> dict:
+    """An import plan as its uploader may see it: rows matching a sensitive record they may not
+    see are still synced (the values come from their own file), but the record shows as
+    "a protected contact" under an opaque id, its old values as ``(protected)``; ties touching it
+    are not named, and it is never offered as a duplicate candidate. A note says how many."""
+    if not view.hides_anything:
+        return report
+    touching = set(view.hidden_ties)
+    for actor_id in view.hidden_actors:
+        ties, _ = store.list_ties(actor_id=actor_id, limit=10**6, include_deleted=True)
+        touching.update(t["id"] for t in ties)
+    masked = 0
+
+    def actor_entry(e: dict) -> dict:
+        nonlocal masked
+        if e.get("id") not in view.hidden_actors:
+            return e
+        masked += 1
+        out = {**e, "id": view.alias(e["id"]), "name": PROTECTED_NAME}
+        if "changes" in out:
+            out["changes"] = {f: [HIDDEN_VALUE, new] for f, (_, new) in out["changes"].items()}
+        return out
+
+    def tie_entry(e: dict) -> dict:
+        nonlocal masked
+        if e.get("id") not in touching:
+            return e
+        masked += 1
+        out = {**e, "id": view.alias(e["id"])}
+        for key in ("tie", "name"):
+            if key in out:
+                out[key] = f"a tie with {PROTECTED_NAME}"
+        if "changes" in out:
+            out["changes"] = {f: [HIDDEN_VALUE, new] for f, (_, new) in out["changes"].items()}
+        return out
+
+    out = dict(report)
+    for group, fix in (("actors", actor_entry), ("ties", tie_entry)):
+        out[group] = {state: [fix(e) for e in entries] for state, entries in report.get(group, {}).items()}
+    out["missing"] = out["actors"].get("missing", []) + out["ties"].get("missing", [])
+    out["duplicates"] = [d for d in report.get("duplicates", [])
+                         if (d.get("candidate") or {}).get("id") not in view.hidden_actors]
+    if masked:
+        out["notes"] = list(report.get("notes", [])) + [
+            f"{masked} rows match sensitive records you may not see: they are synced from your file, shown as"
+            f" {PROTECTED_NAME!r} without their current values."]
+    return out

@@ -19,9 +19,10 @@ from pathlib import Path
 from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.utils import secure_filename
 
-from ..api.helpers import get_store, who
+from ..api.helpers import access_view, get_store, who
 from ..auth import require_role
 from ..errors import ImportRefused, ValidationError
+from ..services.access import mask_plan
 from ..services.sync import import_files
 from .blueprint import bp
 
@@ -82,7 +83,7 @@ def import_upload():
         f.save(path)
         paths.append(path)
     try:
-        plan = import_files(get_store(), paths, dry_run=True, by=who())
+        plan = mask_plan(import_files(get_store(), paths, dry_run=True, by=who()), access_view(), get_store())
     except ValidationError as exc:  # ImportRefused included: nothing was written
         shutil.rmtree(folder, ignore_errors=True)
         return render_template("import.html", plan=None, errors=_error_rows(exc)), 422
@@ -101,7 +102,7 @@ def import_confirm():
         return redirect(url_for("web.import_view"))
     paths = [folder / name for name in session.get("import_files", []) if (folder / name).is_file()]
     try:
-        result = import_files(get_store(), paths, dry_run=False, by=who())
+        result = mask_plan(import_files(get_store(), paths, dry_run=False, by=who()), access_view(), get_store())
     except ImportRefused as exc:
         return render_template("import.html", plan=None, errors=_error_rows(exc)), 422
     finally:

@@ -150,3 +150,21 @@ def test_snapshots_every_user_reads_never_contain_a_sensitive_actor(client, auth
     assert "Rana" not in str(r.get_json())
     r = client.post("/api/v1/analytics/snapshots", json={"coordinator": hidden["person"]["id"]}, headers=auth("admin"))
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "coordinator"
+
+
+def test_an_import_touching_a_sensitive_person_never_shows_what_the_uploader_may_not_see(client, auth, hidden):
+    import io
+
+    pid = hidden["person"]["id"]
+    client.put(f"/api/v1/actors/{pid}/access", json={"sensitive": True, "visible_to": []}, headers=auth("admin"))
+    csv = "Name,E-mail,Organisation\nR. Example,rana@example.org,Hidden Valley Youth Club\nNew Person,new@example.org,Oslo\n"
+    r = client.post("/api/v1/imports", data={"file": [(io.BytesIO(csv.encode()), "contacts.csv")], "dry_run": "true"},
+                    headers=auth("editor"), content_type="multipart/form-data")
+    assert r.status_code == 200, r.get_json()
+    plan = r.get_json()
+    text = str(plan)
+    assert pid not in text and "Rana Example" not in text
+    updated = plan["actors"]["updated"]
+    assert [e["name"] for e in updated if e["name"] == PROTECTED_NAME]
+    assert all(old == "(protected)" for e in updated if e["name"] == PROTECTED_NAME for old, _ in e["changes"].values())
+    assert any("sensitive records" in n for n in plan["notes"])
