@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import render_template, request
+import re
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from visualisations.filters import is_stale
 
 from ..api.helpers import access_view, get_store, int_param
-from ..errors import NotFound
+from ..auth import require_role
+from ..errors import Forbidden, NotFound, ValidationError
 from ..model import fold
 from ..services.directory import visible_actor
 from .blueprint import bp
@@ -67,3 +70,28 @@ def actor_page(actor_id: str):
         drawn=drawn,
         depth=depth,
     )
+
+
+@bp.post("/actors/<actor_id>/access")
+@require_role("editor")
+def actor_access(actor_id: str):
+    """The actor page's "Sensitive" form: protect the actor (visible to admins and the user names
+    given, comma- or space-separated) or, for admins, lift the protection."""
+    from ..api.access import change_access
+
+    if not access_view().sees(actor_id) or get_store().get_actor(actor_id) is None:
+        raise NotFound(f"There is no actor with id {actor_id!r}. Search for it by name instead.")
+    sensitive = request.form.get("sensitive") == "on"
+    names = [n for n in re.split(r"[,\s]+", request.form.get("visible_to", "")) if n]
+    body = {"sensitive": True, "visible_to": names} if sensitive else {"sensitive": False}
+    try:
+        result = change_access("actor", actor_id, body)
+    except (ValidationError, Forbidden) as exc:
+        flash(f"Nothing changed: {exc.detail}")
+    else:
+        if result["sensitive"]:
+            flash("This actor is now sensitive: only admins and " + ", ".join(result["visible_to"]) + " see it."
+                  if result["visible_to"] else "This actor is now sensitive: only admins see it.")
+        else:
+            flash("This actor is no longer sensitive: every user sees it.")
+    return redirect(url_for("web.actor_page", actor_id=actor_id))

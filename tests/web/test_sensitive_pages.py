@@ -56,3 +56,19 @@ def test_everyone_else_finds_it_nowhere(other_editor, sensitive):
     assert "Rana" not in path and "No chain of ties" in path
     crisis = page(other_editor, "/crisis?coordinator=munich&area=Munich")
     assert "Rana" not in crisis and "+49 89 1234567" not in crisis
+
+
+def test_an_editor_marks_an_actor_sensitive_on_its_page_and_cannot_lift_it(client, web_user, demo_store):
+    from tests.conftest import csrf_token_from
+
+    log_in(client, *web_user)
+    token = csrf_token_from(client, "/actors/hartford")
+    resp = client.post("/actors/hartford/access", data={"sensitive": "on", "visible_to": "", "csrf_token": token},
+                       headers=HTML, follow_redirects=True)
+    assert resp.status_code == 200 and "now sensitive: only admins and coordinator see it" in resp.get_data(as_text=True)
+    assert demo_store.access_entries()["hartford"]["visible_to"] == ["coordinator"]
+    resp = client.post("/actors/hartford/access", data={"csrf_token": token}, headers=HTML, follow_redirects=True)
+    assert "Nothing changed: only an admin can lift" in resp.get_data(as_text=True)
+    assert "hartford" in demo_store.access_entries()
+    # without the CSRF token nothing happens
+    assert client.post("/actors/hartford/access", data={"sensitive": "on"}, headers=HTML).status_code in (400, 403)
