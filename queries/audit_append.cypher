@@ -1,7 +1,5 @@
-// Append one audit entry with the next audit sequence number (entries are never changed).
-MERGE (c:Sequence {name: 'audit'})
-ON CREATE SET c.value = 0
-SET c.value = c.value + 1
+// Append one audit entry; its seq and hash come from audit_next in the same transaction
+// (entries are never changed).
 CREATE (e:AuditEntry)
-SET e = $props, e.seq = c.value
+SET e = $props
 RETURN e.seq AS seq

@@ -48,10 +48,30 @@ def revoke_token(ctx, token_id):
 @click.option("--since", default=None, help="ISO date or time, e.g. 2026-11-01.")
 @click.option("--action", default=None, help="Only this action (login, login.failed, contacts.view, ...).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--verify", is_flag=True, help="Check the whole log against its hash chain instead (exit 1 if broken).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def audit(ctx, since, action, limit, as_json):
-    """Show the audit log, newest first: logins, failed logins, contact-detail views, exports, changes."""
+def audit(ctx, since, action, limit, verify, as_json):
+    """Show the audit log, newest first: logins, failed logins, contact-detail views, exports, changes.
+
+    With --verify, recompute the hash chain of every entry: a changed, inserted or removed entry
+    (by anyone with direct access to the database) shows as the first entry that does not match.
+    """
+    if verify:
+        from graph_service.store.common import verify_audit_chain
+
+        entries, _ = ctx.store.list_audit(limit=10**9)
+        result = verify_audit_chain(reversed(entries))
+        if as_json:
+            click.echo(json.dumps(result, indent=2))
+        elif result["ok"]:
+            older = f" ({result['unchained']} older entries from before the chain)" if result["unchained"] else ""
+            click.echo(f"The audit log is intact: {result['chained']} entries chained{older}; last hash {result['last_hash']}."
+                       " Keep that hash elsewhere: it also proves later that no entry was removed from the end.")
+        else:
+            click.echo(f"The audit log was tampered with: entry {result['broken_at']} does not match ({result['problem']}).", err=True)
+        if not result["ok"]:
+            raise SystemExit(1)
     if since:
         import datetime as dt
 

@@ -1,6 +1,8 @@
 """Store-independent helpers shared by the SQLite and Neo4j stores, so both answer alike."""
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Callable, Iterable, Mapping
 
 ACTOR_DATA_FIELDS = (
@@ -160,3 +162,46 @@ def access_state(entry: Mapping | None) -> dict:
     if entry is None:
         return {"sensitive": False, "visible_to": []}
     return {"sensitive": True, "visible_to": list(entry["visible_to"])}
+
+
+AUDIT_GENESIS = "0" * 64
+
+
+def audit_hash(previous: str | None, entry: Mapping) -> str:
+    """The hex SHA-256 chaining an audit entry to the one before it (``None`` for the first).
+
+    Hashes the previous hash and the entry's ``seq, at, actor, action, target, detail, ip`` as
+    canonical JSON, so both stores compute the same chain. A hash chain (Haber & Stornetta 1991;
+    Schneier & Kelsey 1999, "Secure audit logs") makes any change, insertion or removal of an
+    entry inside the log show: every later hash stops matching.
+    """
+    body = json.dumps([entry["seq"], entry["at"], entry["actor"], entry["action"], entry.get("target"),
+                       entry.get("detail") or {}, entry.get("ip")], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(((previous or AUDIT_GENESIS) + body).encode("utf-8")).hexdigest()
+
+
+def verify_audit_chain(entries: Iterable[Mapping]) -> dict:
+    """Check audit entries (oldest first) against their hash chain.
+
+    Returns ``{"ok": bool, "entries": n, "chained": n, "unchained": n, "broken_at": seq | None,
+    "problem": str | None, "last_hash": str | None}``. Entries from before the chain existed
+    (``hash`` None) may only come first; a gap in the sequence numbers is a removed entry.
+    """
+    out = {"ok": True, "entries": 0, "chained": 0, "unchained": 0, "broken_at": None, "problem": None, "last_hash": None}
+    previous, last_seq = None, None
+    for e in entries:
+        out["entries"] += 1
+        if last_seq is not None and e["seq"] != last_seq + 1:
+            return {**out, "ok": False, "broken_at": e["seq"], "problem": f"entries {last_seq + 1}..{e['seq'] - 1} are missing"}
+        last_seq = e["seq"]
+        if not e.get("hash"):
+            if out["chained"]:
+                return {**out, "ok": False, "broken_at": e["seq"], "problem": "an entry without a hash follows chained entries"}
+            out["unchained"] += 1
+            continue
+        if audit_hash(previous, e) != e["hash"]:
+            return {**out, "ok": False, "broken_at": e["seq"], "problem": "the entry or one before it was changed"}
+        previous = e["hash"]
+        out["chained"] += 1
+        out["last_hash"] = previous
+    return out

@@ -49,6 +49,7 @@ from .common import (
     changed_fields,
     bidirectional_shortest_path,
     access_state,
+    audit_hash,
     check_dump,
     check_tie_dates,
     unique_id,
@@ -83,7 +84,7 @@ TIE_KEYS = (
 USER_KEYS = ("id", "username", "password_hash", "role", "created_at", "created_by", "disabled_at", "session_epoch")
 TOKEN_KEYS = ("id", "user_id", "name", "token_hash", "created_at", "expires_at", "revoked_at", "scopes")
 DEFAULT_SCOPES = ("read", "write", "import")
-AUDIT_KEYS = ("seq", "at", "actor", "action", "target", "detail", "ip")
+AUDIT_KEYS = ("seq", "at", "actor", "action", "target", "detail", "ip", "hash")
 SNAPSHOT_KEYS = ("id", "name", "coordinator_id", "taken_at", "created_by", "metrics")
 USER_ROLES = ("viewer", "editor", "admin")
 
@@ -1099,11 +1100,18 @@ class Neo4jStore:
               ip: str | None = None) -> None:
         """Append ``{seq, at, actor, action, target, detail, ip}`` (``queries/audit_append.cypher``).
 
-        No method of the store changes or removes an entry; ``seq`` comes from a counter node.
+        No method of the store changes or removes an entry; ``seq`` comes from a counter node
+        (locked while the entry is written) and ``hash`` chains the entry to the one before
+        (:func:`common.audit_hash`), so a change made around the store shows in ``audit --verify``.
         """
-        props = {"at": now_iso(), "actor": actor, "action": action, "target": target,
-                 "detail": _dumps(detail or {}), "ip": ip}
-        self._query("audit_append", write=True, props=props)
+
+        def work(w: _Work) -> None:
+            row = w.run("audit_next")[0]
+            entry = {"seq": row["seq"], "at": now_iso(), "actor": actor, "action": action, "target": target,
+                     "detail": detail or {}, "ip": ip}
+            w.run("audit_append", props={**entry, "detail": _dumps(entry["detail"]), "hash": audit_hash(row["prev"], entry)})
+
+        self._write(work)
 
     def list_audit(self, *, since: str | None = None, action: str | None = None, limit: int = 100,
                    offset: int = 0) -> tuple[list[dict], int]:

@@ -28,6 +28,7 @@ from .common import (
     changed_fields,
     check_dump,
     access_state,
+    audit_hash,
     check_tie_dates,
     unique_id,
 )
@@ -1061,11 +1062,16 @@ class SQLiteStore:
 
     # audit log ----------------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str | None = None, detail: dict | None = None, ip: str | None = None) -> None:
-        """Append one audit entry (the table refuses updates and deletes)."""
+        """Append one audit entry, chained to the one before by :func:`common.audit_hash` (the table
+        refuses updates and deletes)."""
         with self._write() as conn:
+            last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            entry = {"seq": (last["seq"] if last else 0) + 1, "at": now_iso(), "actor": actor, "action": action,
+                     "target": target, "detail": detail or {}, "ip": ip}
             conn.execute(
-                "INSERT INTO audit_log (at, actor, action, target, detail, ip) VALUES (?,?,?,?,?,?)",
-                (now_iso(), actor, action, target, _dumps(detail or {}), ip),
+                "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip, hash) VALUES (?,?,?,?,?,?,?,?)",
+                (entry["seq"], entry["at"], actor, action, target, _dumps(entry["detail"]), ip,
+                 audit_hash(last["hash"] if last else None, entry)),
             )
 
     def list_audit(self, *, since: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
@@ -1212,8 +1218,8 @@ class SQLiteStore:
                 )
             for e in records.get("audit", []):
                 conn.execute(
-                    "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip) VALUES (?,?,?,?,?,?,?)",
-                    (e["seq"], e["at"], e["actor"], e["action"], e["target"], _dumps(e["detail"]), e["ip"]),
+                    "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip, hash) VALUES (?,?,?,?,?,?,?,?)",
+                    (e["seq"], e["at"], e["actor"], e["action"], e["target"], _dumps(e["detail"]), e["ip"], e.get("hash")),
                 )
             for e in records.get("access", []):
                 conn.execute(

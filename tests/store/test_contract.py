@@ -792,7 +792,7 @@ def test_audit_log_is_appended_and_listed_newest_first(store):
     entries, total = store.list_audit()
     assert total == 3
     assert [(e["actor"], e["action"]) for e in entries] == [("bob", "login"), ("alice", "export_contacts"), ("alice", "login")]
-    assert set(entries[0]) == {"seq", "at", "actor", "action", "target", "detail", "ip"}
+    assert set(entries[0]) == {"seq", "at", "actor", "action", "target", "detail", "ip", "hash"}
     assert entries[0]["seq"] > entries[1]["seq"] > entries[2]["seq"]
     assert entries[1]["detail"] == {"format": "csv", "rows": 3} and entries[1]["target"] == "munchen-ist-bunt"
     assert entries[2]["ip"] == "10.0.0.1" and entries[2]["detail"] == {} and entries[2]["target"] is None
@@ -1039,3 +1039,32 @@ def test_excluded_actors_and_ties_are_not_walked_by_paths_or_ego_networks(store)
     assert short_cut not in ids(ego["ties"])
     with pytest.raises(NotFound):
         store.ego_network(b, 1, exclude={b})
+
+
+def _tamper(store, seq: int) -> None:
+    """What someone with direct access to the database could do, around the store."""
+    if store.name == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(store.path)
+        conn.execute("DROP TRIGGER audit_log_append_only_update")
+        conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE seq = ?", (seq,))
+        conn.commit()
+        conn.close()
+    else:
+        store._get_driver().execute_query("MATCH (e:AuditEntry {seq: $seq}) SET e.actor = 'someone else'", seq=seq,
+                                          database_=store.database)
+
+
+def test_the_audit_log_is_a_hash_chain_that_shows_tampering(store):
+    from graph_service.store.common import verify_audit_chain
+
+    for i in range(4):
+        store.audit("alice", "contacts.view", target=f"person-{i}", detail={"n": i, "path": "/actors/x"}, ip="127.0.0.1")
+    entries = list(reversed(store.list_audit(limit=100)[0]))
+    result = verify_audit_chain(entries)
+    assert result["ok"] and result["chained"] == 4 and result["last_hash"] == entries[-1]["hash"]
+    _tamper(store, entries[1]["seq"])
+    result = verify_audit_chain(reversed(store.list_audit(limit=100)[0]))
+    assert not result["ok"] and result["broken_at"] == entries[1]["seq"]
+    assert not verify_audit_chain([entries[0], entries[2], entries[3]])["ok"]  # a removed entry

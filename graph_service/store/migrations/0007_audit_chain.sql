@@ -1,0 +1,4 @@
+-- Tamper-evident audit log: each entry carries a SHA-256 over the previous entry's hash and its
+-- own fields (a hash chain), so a changed, inserted or removed entry breaks every hash after it
+-- (graph-service audit --verify). Entries written before this migration stay unchained.
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
