@@ -236,3 +236,21 @@ def test_standalone_export_works_from_disk_without_network(open_page, live_serve
     assert drawn_nodes(offline, "#network") == int(offline.locator("#count").get_attribute("data-nodes"))
     context.close()
     assert errors == []
+
+
+def test_picking_one_of_two_actors_with_the_same_name_fills_its_id(open_page, live_store):
+    from graph_service.model import validate_actor
+
+    twins = [live_store.create_actor(validate_actor({"name": "Twin Name Forum", "kind": "ngo", "city": city}), by="test")
+             for city in ("Lyon", "Graz")]
+    try:
+        page, watch = open_page()
+        page.goto("/gaps")
+        page.fill("#g-coord", "twin name")
+        page.wait_for_selector("#g-coord-suggestions li a")
+        page.locator("#g-coord-suggestions li a", has_text="Graz").click()
+        assert page.input_value("#g-coord") == twins[1]["id"]
+        assert watch.clean(), vars(watch)
+    finally:
+        for t in twins:
+            live_store.delete_actor(t["id"], by="test")

@@ -45,7 +45,9 @@
         if (mode === "fill") {
           a.addEventListener("click", function (ev) {
             ev.preventDefault();
-            input.value = actor.name;
+            // a name several actors share would be refused as ambiguous: fill the id instead
+            var same = items.filter(function (o) { return o.name.toLowerCase() === actor.name.toLowerCase(); });
+            input.value = same.length > 1 ? actor.id : actor.name;
             close();
             input.focus();
           });
