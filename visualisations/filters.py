@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from graph_service.analytics.projection import UNKNOWN_STRENGTH
 from graph_service.model import fold
 
 STALE_DAYS = 180
@@ -36,7 +37,8 @@ class ViewFilter:
 
     ``kind``, ``tag`` and ``city`` select actors (kind exactly, tag and city compared folded:
     case and accents ignored); only ties between selected actors are drawn. ``min_strength``
-    (1-5) keeps ties of at least that strength (ties of unknown strength are dropped then);
+    (1-5) keeps ties of at least that strength, an unrated tie counting as a weak one (2), as the
+    analytics count it (``analytics.projection.UNKNOWN_STRENGTH``);
     ``stale`` is ``"only"`` (stale ties only) or ``"hide"``. When a tie filter is set, actors
     left without any tie are dropped too, so the view shows the network that remains.
     """
@@ -86,7 +88,7 @@ def apply_filter(actors: list[dict], ties: list[dict], flt: ViewFilter) -> tuple
     for t in ties:
         if t["source_id"] not in ids or t["target_id"] not in ids:
             continue
-        if flt.min_strength and (t.get("strength") or 0) < flt.min_strength:
+        if flt.min_strength and (t.get("strength") or UNKNOWN_STRENGTH) < flt.min_strength:
             continue
         if flt.stale:
             stale = is_stale(t, flt.today, flt.stale_days)

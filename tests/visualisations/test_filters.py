@@ -53,6 +53,12 @@ def test_min_strength_drops_weaker_and_unrated_ties_and_the_actors_left_alone():
     assert ids(ties) == ["t1", "t4"] and ids(actors) == ["a", "b", "c"]
 
 
+def test_an_unrated_tie_counts_as_a_weak_one_as_in_the_analytics():
+    assert "t3" in ids(apply_filter(ACTORS, TIES, ViewFilter(min_strength=1, today=TODAY))[1])
+    assert "t3" in ids(apply_filter(ACTORS, TIES, ViewFilter(min_strength=2, today=TODAY))[1])
+    assert "t3" not in ids(apply_filter(ACTORS, TIES, ViewFilter(min_strength=3, today=TODAY))[1])
+
+
 def test_stale_only_and_hide():
     actors, ties = apply_filter(ACTORS, TIES, ViewFilter(stale="only", today=TODAY))
     assert ids(ties) == ["t2", "t4"] and ids(actors) == ["a", "b", "c"]
