@@ -41,7 +41,10 @@ def path():
 
 @bp.get("/stats")
 def stats():
-    return jsonify(get_store().stats())
+    """Counts of live actors by kind and ties by type, as far as the caller may see them."""
+    from ..services.access import visible_stats
+
+    return jsonify(visible_stats(get_store(), access_view()))
 
 
 @bp.get("/me")

@@ -253,3 +253,29 @@ def mask_plan(report: dict, view: AccessView, store) -> dict:
             f"{masked} rows match sensitive records you may not see: they are synced from your file, shown as"
             f" {PROTECTED_NAME!r} without their current values."]
     return out
+
+
+def visible_stats(store, view: AccessView) -> dict:
+    """``store.stats()`` without the live actors and ties this viewer may not see (a count of
+    people must not give away that a protected one exists)."""
+    stats = store.stats()
+    if not view.hides_anything:
+        return stats
+    actors, ties = dict(stats["actors"]), dict(stats["ties"])
+    gone_ties: dict[str, dict] = {}
+    for actor_id in view.hidden_actors:
+        actor = store.get_actor(actor_id)
+        if actor is None:
+            continue
+        actors[actor["kind"]] = actors.get(actor["kind"], 0) - 1
+        for t in store.list_ties(actor_id=actor_id, limit=10**6)[0]:
+            gone_ties[t["id"]] = t
+    for tie_id in view.hidden_ties:
+        tie = store.get_tie(tie_id)
+        if tie is not None:
+            gone_ties[tie_id] = tie
+    for t in gone_ties.values():
+        ties[t["type"]] = ties.get(t["type"], 0) - 1
+    actors = {k: n for k, n in actors.items() if n > 0}
+    ties = {k: n for k, n in ties.items() if n > 0}
+    return {"actors": actors, "ties": ties, "actors_total": sum(actors.values()), "ties_total": sum(ties.values())}

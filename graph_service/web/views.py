@@ -51,5 +51,9 @@ def logout():
 
 @bp.get("/")
 def index():
+    from ..api.helpers import access_view
+    from ..services.access import visible_stats
+
     store = current_app.extensions["graph_store"]
-    return render_template("index.html", stats=store.stats(), user=current_user, store=store.describe())
+    return render_template("index.html", stats=visible_stats(store, access_view()), user=current_user,
+                           store=store.describe())

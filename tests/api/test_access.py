@@ -168,3 +168,11 @@ def test_an_import_touching_a_sensitive_person_never_shows_what_the_uploader_may
     assert [e["name"] for e in updated if e["name"] == PROTECTED_NAME]
     assert all(old == "(protected)" for e in updated if e["name"] == PROTECTED_NAME for old, _ in e["changes"].values())
     assert any("sensitive records" in n for n in plan["notes"])
+
+
+def test_counts_do_not_give_away_that_a_sensitive_person_exists(client, auth, hidden):
+    viewer = client.get("/api/v1/stats", headers=auth("viewer")).get_json()
+    admin = client.get("/api/v1/stats", headers=auth("admin")).get_json()
+    assert admin["actors"]["person"] == viewer["actors"].get("person", 0) + 1
+    assert admin["ties_total"] == viewer["ties_total"] + 2
+    assert admin["actors_total"] == viewer["actors_total"] + 1
