@@ -133,6 +133,10 @@ def path(ctx: Context, from_actor: str, to_actor: str, max_depth: int, as_json: 
     from .services.directory import visible_actor
     from .services.paths import describe_step_tie, who_knows_whom
 
+    for name, value in (("FROM", from_actor), ("TO", to_actor)):
+        if not value.strip():
+            raise click.BadParameter("give an actor id or name, not an empty string", param_hint=name)
+
     result = who_knows_whom(ctx.store, from_actor, to_actor, max_depth=max_depth)
     if as_json:
         result["from"] = visible_actor(result["from"], False)

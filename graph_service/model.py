@@ -414,6 +414,25 @@ def validate_actor(data: Any, *, partial: bool = False) -> dict:
     return out
 
 
+def check_email_contacts(actor: dict) -> dict:
+    """Refuse an ``email`` contact detail that is not an e-mail address (``email-validator``,
+    syntax only, no DNS). Importers normalise addresses themselves; this guards hand entry.
+    Returns ``actor``; raises :class:`ValidationError` naming each bad entry."""
+    import email_validator
+
+    errors = []
+    for i, c in enumerate(actor.get("contact_details") or []):
+        if c["type"] != "email":
+            continue
+        try:
+            email_validator.validate_email(c["value"].removeprefix("mailto:"), check_deliverability=False)
+        except email_validator.EmailNotValidError as exc:
+            errors.append({"field": f"contact_details[{i}].value", "message": f"is not an e-mail address: {exc}"})
+    if errors:
+        raise ValidationError(errors)
+    return actor
+
+
 def validate_tie(data: Any, *, partial: bool = False) -> dict:
     """Validate a tie body. ``type`` may be any label (kept in ``label``); ``direction`` or
     ``directed`` set the direction; dates are ISO 8601. Raises :class:`ValidationError`.

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, url_for
 
 from ..auth import require_role
 from ..errors import NotFound
-from ..model import ACTOR_KINDS, validate_actor
+from ..model import ACTOR_KINDS, check_email_contacts, validate_actor
 from .access import access_answer, change_access, split_access
 from .helpers import (BadParameter, access_view, get_store, int_param, json_body, present, present_one, present_ties,
                       present_without_audit, forget_access_view,
@@ -56,7 +56,7 @@ def get_actor(actor_id):
 def create_actor():
     """The body is an actor, plus ``sensitive`` and ``visible_to`` to protect it from the start."""
     body, visible_to = split_access(json_body())
-    actor = get_store().create_actor(validate_actor(body), by=who(), visible_to=visible_to)
+    actor = get_store().create_actor(check_email_contacts(validate_actor(body)), by=who(), visible_to=visible_to)
     forget_access_view()
     resp = jsonify(present_without_audit([actor])[0])
     resp.status_code = 201
@@ -68,7 +68,7 @@ def create_actor():
 @require_role("editor")
 def update_actor(actor_id):
     _seen(actor_id)
-    changes = validate_actor(json_body(), partial=True)
+    changes = check_email_contacts(validate_actor(json_body(), partial=True))
     return jsonify(present_without_audit([get_store().update_actor(actor_id, changes, by=who())])[0])
 
 

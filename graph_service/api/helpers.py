@@ -68,6 +68,9 @@ def str_param(name: str, *, required: bool = False, max_len: int = 500) -> str |
         raise BadParameter(f"the query parameter {name} is required", [{"field": name, "message": "is required"}])
     if value and len(value) > max_len:
         raise BadParameter(f"{name} is too long", [{"field": name, "message": f"at most {max_len} characters"}])
+    if value and any(ord(c) < 32 or ord(c) == 127 for c in value):
+        # stores disagree on NUL and friends (SQLite ends text there): no name contains them anyway
+        raise BadParameter(f"{name} contains a control character", [{"field": name, "message": "contains a control character"}])
     return value or None
 
 

@@ -22,13 +22,15 @@ def list_tokens(ctx, username, as_json):
         if user is None:
             raise NotFound(f"no user named {username!r}")
         user_id = user["id"]
-    tokens = store.list_tokens(user_id)
+    users = {u["id"]: u for u in store.list_users()}
+    tokens = [{**t, "username": users.get(t["user_id"], {}).get("username"), "role": users.get(t["user_id"], {}).get("role")}
+              for t in store.list_tokens(user_id)]
     if as_json:
         click.echo(json.dumps(tokens, indent=2))
         return
     for t in tokens:
-        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else f"expires {t['expires_at']}"
-        click.echo(f"{t['id']}  {t['name']}  [{', '.join(t['scopes'])}]  {state}")
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else f"expires {t['expires_at'] or 'never'}"
+        click.echo(f"{t['id']}  {t['name']}  owner {t['username']} ({t['role']})  [{', '.join(t['scopes'])}]  {state}")
 
 
 @cli.command("revoke-token")

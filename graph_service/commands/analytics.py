@@ -27,6 +27,8 @@ def _echo_json(data) -> None:
 
 
 def _id(ctx, ref: str) -> str:
+    if not (ref or "").strip():
+        raise click.BadParameter("give an actor id or name, not an empty string")
     return resolve_actor(ctx.store, ref)["id"]
 
 

@@ -116,3 +116,17 @@ def test_ids_cannot_be_changed_and_path_errors_name_from_or_to(client, auth):
     empty = client.get("/api/v1/path?from=munich&to=%20", headers=auth())
     assert empty.status_code == 400 and empty.json["errors"][0]["field"] == "to"
     assert client.get("/api/v1/ties?actor=nobody", headers=auth()).status_code == 404
+
+
+def test_an_email_contact_that_is_no_email_address_is_refused(client, auth):
+    r = client.post("/api/v1/actors", json={"name": "Mail Test", "kind": "ngo",
+                                            "contact_details": [{"type": "email", "value": "call me maybe"}]}, headers=auth("editor"))
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "contact_details[0].value"
+    r = client.patch("/api/v1/actors/munich", json={"contact_details": [{"type": "email", "value": "office@example.org"}]},
+                     headers=auth("editor"))
+    assert r.status_code == 200
+
+
+def test_a_control_character_in_a_query_parameter_is_a_bad_parameter(client, auth):
+    r = client.get("/api/v1/search?q=mun%00ich", headers=auth("viewer"))
+    assert r.status_code == 400 and r.get_json()["errors"][0]["field"] == "q"

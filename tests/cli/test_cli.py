@@ -153,3 +153,17 @@ def test_an_admin_can_reset_a_lost_password_and_disable_a_user(run, db_path):
     assert run("disable-user", "admin")[0] == 0
     assert log_in(app.test_client(), "admin", password).status_code == 401
     assert run("set-password", "nobody", "--generate")[0] == 1
+
+
+@pytest.mark.parametrize("command", ["path", "warm-path", "mutual"])
+def test_an_empty_actor_argument_is_a_usage_error(run_cli, demo_store, command):
+    code, _, err = run_cli(command, "", "")
+    assert code == 2 and "not an empty string" in err
+
+
+def test_tokens_lists_each_owner_and_role(run_cli, demo_store):
+    from graph_service.auth import issue_token
+
+    issue_token(demo_store, "script-bot", role="viewer", by="test")
+    code, out, _ = run_cli("tokens")
+    assert code == 0 and "owner script-bot (viewer)" in out
