@@ -33,6 +33,7 @@ from collections import deque
 
 from ..errors import ValidationError
 from ..model import fold
+from ..text import counted
 from .projection import UNKNOWN_STRENGTH, Projection, days_since
 
 STATUS_ORDER = {"gap": 0, "fragile": 1, "covered": 2}
@@ -40,7 +41,7 @@ REASON_TEXT = {
     "no_tie": "no tie at all",
     "only_weak": "only weak ties",
     "only_stale": "only stale ties",
-    "only_through_one_person": "only through one person",
+    "only_through_one_person": "only through one go-between",
 }
 
 
@@ -228,7 +229,7 @@ def coverage(proj: Projection, coordinator_id: str, *, hops: int = 3, min_streng
                 f.update(status="fragile", reason="only_through_one_person", via=proj.brief(single),
                          explanation=(f"{cname} reaches {word} through strong, recent ties only through "
                                       f"{proj.name(single)} ({_names(proj, path)}): if {proj.name(single)} is unavailable, "
-                                      f"{word} is out of reach within {hops} ties."))
+                                      f"{word} is out of reach within {counted(hops, 'tie')}."))
             else:
                 f["explanation"] = (f"{cname} reaches {word} through strong, recent ties in {d_fresh[best]} "
                                     f"{'tie' if d_fresh[best] == 1 else 'ties'} ({_names(proj, path)}).")
@@ -254,12 +255,12 @@ def coverage(proj: Projection, coordinator_id: str, *, hops: int = 3, min_streng
             weak = [f"{proj.name(u)}-{proj.name(v)} ({_strength_text(proj, u, v)})"
                     for u, v in zip(path, path[1:]) if v not in strong[u]]
             f.update(reason="only_weak", hops=d_all[best_a], path=[proj.brief(i) for i in path],
-                     explanation=(f"{cname} reaches {word} within {hops} ties only through weak ties (strength below "
+                     explanation=(f"{cname} reaches {word} within {counted(hops, 'tie')} only through weak ties (strength below "
                                   f"{min_strength}): {', '.join(weak)} on the way {_names(proj, path)}."))
         else:
-            far = (f"the nearest member is {near} ties away" if near is not None
+            far = (f"the nearest member is {counted(near, 'tie')} away" if near is not None
                    else "no chain of ties reaches it at all")
-            f.update(reason="no_tie", explanation=f"{cname} has no tie path to {word} within {hops} ties ({far}).")
+            f.update(reason="no_tie", explanation=f"{cname} has no tie path to {word} within {counted(hops, 'tie')} ({far}).")
         findings.append(f)
     findings.sort(key=lambda f: (STATUS_ORDER[f["status"]], f["group"]["type"] != "community", fold(f["group"]["label"])))
     counts = {s: sum(1 for f in findings if f["status"] == s) for s in ("gap", "fragile", "covered")}
@@ -432,10 +433,10 @@ def single_points_of_failure(proj: Projection, coordinator_id: str, *, min_stren
 
     aps_out, bridges_out = rank(ap_nodes, ap_finding), rank(bridge_nodes, bridge_finding)
     out.update(component_size=component, articulation_points=aps_out, bridges=bridges_out,
-               explanation=(f"{aps_out['cutting_groups']} actors and {bridges_out['cutting_groups']} relationships are single "
+               explanation=(f"{counted(aps_out['cutting_groups'], 'actor')} and {counted(bridges_out['cutting_groups'], 'relationship')} are single "
                             f"points of failure between {proj.name(c)} and some community or area "
-                            f"({aps_out['total']} cut vertices and {bridges_out['total']} bridges in its part of the network, "
-                            f"{component} actors)."))
+                            f"({counted(aps_out['total'], 'cut vertex', 'cut vertices')} and {counted(bridges_out['total'], 'bridge')} in its part "
+                            f"of the network, {counted(component, 'actor')})."))
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..errors import ValidationError
 from ..model import fold
+from ..text import counted
 from .projection import UNKNOWN_STRENGTH, Projection
 
 
@@ -79,7 +80,7 @@ def _redundancy(proj: Projection, c: int, min_strength: int | None, groups: str)
                                  f["group"]["type"] != "community", fold(f["group"]["label"])))
     one = sum(1 for f in findings if f["independent_paths"] == 1)
     none = sum(1 for f in findings if f["independent_paths"] == 0)
-    summary = (f"Of {len(findings)} communities and areas, {none} cannot be reached from {cname} and {one} hang on "
+    summary = (f"Of {counted(len(findings), 'community or area', 'communities and areas')}, {none} cannot be reached from {cname} and {one} hang on "
                f"a single path.")
     return {"coordinator": proj.brief(c), "params": {"min_strength": min_strength, "groups": groups},
             "findings": findings, "explanation": summary}

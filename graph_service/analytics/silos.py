@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 
 from ..errors import ValidationError
 from ..model import fold
+from ..text import counted
 from .projection import UNKNOWN_STRENGTH, Projection
 
 _rng_lock = threading.Lock()
@@ -75,7 +76,7 @@ def silo_report(proj: Projection, *, seed: int = 0, resolution: float = 1.0, kin
     isolated = sorted((v for v in range(proj.n) if not proj.nbr[v]), key=lambda v: fold(proj.name(v)))
     linked = [c for c in comps if len(c) > 1]
     comp_text = (f"The network has {len(comps)} separate {'part' if len(comps) == 1 else 'parts'}: {len(linked)} of tied actors "
-                 f"(largest {len(comps[0]) if comps else 0} actors) and {len(isolated)} actors with no tie at all.")
+                 f"(largest {counted(len(comps[0]) if comps else 0, 'actor')}) and {counted(len(isolated), 'actor')} with no tie at all.")
     groups = louvain(proj, seed=seed, resolution=resolution)
     group_of = {}
     for k, grp in enumerate(groups):
@@ -106,12 +107,12 @@ def silo_report(proj: Projection, *, seed: int = 0, resolution: float = 1.0, kin
         neighbours.sort(key=lambda x: (-x["ties"], x["group"]))
         label = _label(proj, grp)
         if ext == 0:
-            text = f"Group {k + 1} ({len(grp)} actors: {label}) has no tie to any other group: a silo."
+            text = f"Group {k + 1} ({counted(len(grp), 'actor')}: {label}) has no tie to any other group: a silo."
         elif strong_ext == 0:
-            text = (f"Group {k + 1} ({len(grp)} actors: {label}) is linked to other groups only by {ext} weak "
+            text = (f"Group {k + 1} ({counted(len(grp), 'actor')}: {label}) is linked to other groups only by {ext} weak "
                     f"{'tie' if ext == 1 else 'ties'} (none of strength {min_strength} or more).")
         else:
-            text = (f"Group {k + 1} ({len(grp)} actors: {label}) has {ext} ties to {len(neighbours)} other groups, "
+            text = (f"Group {k + 1} ({counted(len(grp), 'actor')}: {label}) has {counted(ext, 'tie')} to {counted(len(neighbours), 'other group')}, "
                     f"{strong_ext} of them strong.")
         items.append({
             "id": k + 1, "size": len(grp), "label": label, "hubs": [proj.brief(v) for v in hubs],
@@ -136,7 +137,7 @@ def silo_report(proj: Projection, *, seed: int = 0, resolution: float = 1.0, kin
         ordered = sorted(parts.values(), key=lambda p: (-len(p), fold(proj.name(p[0]))))
         shown = ["{" + ", ".join(proj.name(v) for v in sorted(p, key=lambda v: fold(proj.name(v)))[:5])
                  + (", ..." if len(p) > 5 else "") + "}" for p in ordered[:4]]
-        text = (f"In {city}, {len(members)} {kind.replace('_', ' ')} actors sit in {len(parts)} parts of the network "
+        text = (f"In {city}, {counted(len(members), kind.replace('_', ' ') + ' actor')} sit in {counted(len(parts), 'part')} of the network "
                 f"with no chain of ties between them: {' and '.join(shown)}{' and more' if len(ordered) > 4 else ''}.")
         unlinked.append({"city": city, "kind": kind, "actors": len(members),
                          "parts": [[proj.brief(v) for v in sorted(p, key=lambda v: fold(proj.name(v)))] for p in ordered],
@@ -144,8 +145,8 @@ def silo_report(proj: Projection, *, seed: int = 0, resolution: float = 1.0, kin
     unlinked.sort(key=lambda x: (-x["actors"], fold(x["city"])))
     silos = sum(1 for i in items if i["external_ties"] == 0)
     weakly = sum(1 for i in items if i["external_ties"] and not i["strong_external_ties"])
-    summary = (f"{comp_text} Louvain finds {len(groups)} groups (modularity {modularity:.2f}); {silos} have no tie to "
-               f"another group and {weakly} only weak ones. {len(unlinked)} cities have {'/'.join(kinds)} actors "
+    summary = (f"{comp_text} Louvain finds {counted(len(groups), 'group')} (modularity {modularity:.2f}); {silos} have no tie to "
+               f"another group and {weakly} only weak ones. {counted(len(unlinked), 'city', 'cities')} {'has' if len(unlinked) == 1 else 'have'} {'/'.join(kinds)} actors "
                f"with no tie path between them.")
     return {
         "components": {"total": len(comps), "sizes": [len(c) for c in comps[:20]],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..errors import NotFound, StoreUnavailable, ValidationError
+from ..text import counted
 from .brokers import broker_report
 from .gaps import coverage, single_points_of_failure
 from .projection import Projection
@@ -140,7 +141,7 @@ def diff_snapshots(old: dict, new: dict) -> dict:
     new_groups = sorted(set(cb) - set(ca))
     if new_groups:
         findings.append({"kind": "new_groups", "groups": new_groups, "explanation": (
-            f"{len(new_groups)} communities or areas are new in the map: {_list([word(k) for k in new_groups])}.")})
+            f"{counted(len(new_groups), 'community or area', 'communities or areas')} {'is' if len(new_groups) == 1 else 'are'} new in the map: {_list([word(k) for k in new_groups])}.")})
     sa, sb = a["single_points"], b["single_points"]
     for kind, ids, one, many in (
             ("new_single_points", sorted(set(sb) - set(sa)), "became a single point of failure", "became single points of failure"),

@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from ..errors import ValidationError
 from ..model import fold
+from ..text import counted
 from .gaps import bfs
 from .projection import Projection, days_since
 
@@ -100,9 +101,9 @@ def stale_ties(proj: Projection, *, days: int = DEFAULT_DAYS, around: str | None
                             f"{f' (the strongest of strength {strongest})' if strongest else ''}; the oldest was last "
                             f"renewed {oldest} days ago."),
         })
-    scope = f" around {proj.name(proj.require(around))} ({hops} ties)" if around else ""
-    summary = (f"{len(stale)} ties{scope} were last renewed more than {days} days before {proj.today.isoformat()}; "
-               f"{undated} have no last-contact date.")
+    scope = f" around {proj.name(proj.require(around))} ({counted(hops, 'tie')})" if around else ""
+    summary = (f"{counted(len(stale), 'tie')}{scope} {'was' if len(stale) == 1 else 'were'} last renewed more than {days} days before {proj.today.isoformat()}; "
+               f"{undated} {'has' if undated == 1 else 'have'} no last-contact date.")
     return {"days": days, "today": proj.today.isoformat(), "around": around, "total": len(stale), "undated": undated,
             "by_owner": by_owner, "owners": len(owners), "by_community": by_community,
             "communities": len(communities), "explanation": summary}

@@ -1,0 +1,21 @@
+"""Numbers and nouns agree in every explanation."""
+from __future__ import annotations
+
+import datetime as dt
+
+from graph_service.analytics.projection import Projection
+from graph_service.analytics.stale import stale_ties
+from graph_service.text import counted
+
+
+def test_counted_agrees():
+    assert [counted(n, "actor") for n in (0, 1, 2)] == ["0 actors", "1 actor", "2 actors"]
+    assert counted(1, "city", "cities") == "1 city" and counted(3, "city", "cities") == "3 cities"
+
+
+def test_one_stale_tie_is_a_tie_that_was():
+    actors = [{"id": i, "name": i.upper(), "kind": "ngo", "tags": [], "city": "", "country": ""} for i in ("a", "b")]
+    ties = [{"id": "t", "source_id": "a", "target_id": "b", "type": "knows", "label": "", "directed": False,
+             "strength": 3, "last_contact": "2020-01-01", "since": None, "until": None}]
+    text = stale_ties(Projection(actors, ties, today=dt.date(2026, 1, 1)), days=180)["explanation"]
+    assert text.startswith("1 tie was last renewed") and "0 have no last-contact date" in text
