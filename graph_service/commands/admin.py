@@ -85,8 +85,10 @@ def audit(ctx, since, action, limit, verify, as_json):
     if as_json:
         click.echo(json.dumps({"items": items, "total": total}, indent=2, ensure_ascii=False))
         return
+    users = {u["id"]: u["username"] for u in ctx.store.list_users()}
     for e in items:
-        target = f" {e['target']}" if e["target"] else ""
+        # logins and user changes name a user by id: show the name people know
+        target = f" {users.get(e['target'], e['target'])}" if e["target"] else ""
         detail = f" {json.dumps(e['detail'], ensure_ascii=False)}" if e["detail"] else ""
         click.echo(f"{e['at']}  {e['actor']}  {e['action']}{target}{detail}")
     click.echo(f"({len(items)} of {total} entries)")
