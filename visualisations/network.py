@@ -177,6 +177,8 @@ def build_network(
         if not physics:
             x, y = pos[actor["id"]]
             node.update(x=round(x, 1), y=round(y, 1), physics=False)
+        if actor.get("protected"):  # a placeholder for a sensitive actor: it has no page to open
+            node["protected"] = True
         # filled directly: Network.add_node/add_edge scan lists on every call (quadratic)
         node["id"] = actor["id"]
         net.nodes.append(node)
@@ -235,8 +237,9 @@ def legend(net: Network, marks_used: set[str] | None = None, highlight_label: st
 def view_data(net: Network, *, note: str = "", link_base: str | None = None, marks_used: set[str] | None = None,
               highlight_label: str = "") -> dict:
     """The view as a JSON-able dict for a page to embed: ``{nodes, edges, options, legend,
-    node_count, edge_count, note, link_base}``. A page shows ``note`` (e.g. a cut message);
-    clicking a node opens ``link_base + id`` when ``link_base`` is given.
+    node_count, edge_count, note, link_base, no_page}``. A page shows ``note`` (e.g. a cut
+    message); clicking a node opens ``link_base + id`` when ``link_base`` is given, except for the
+    ids in ``no_page`` (placeholders of sensitive actors).
     """
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     return {
@@ -248,6 +251,7 @@ def view_data(net: Network, *, note: str = "", link_base: str | None = None, mar
         "edge_count": len(edges),
         "note": note,
         "link_base": link_base,
+        "no_page": [n["id"] for n in nodes if n.get("protected")],
     }
 
 

@@ -72,3 +72,18 @@ def test_an_editor_marks_an_actor_sensitive_on_its_page_and_cannot_lift_it(clien
     assert "hartford" in demo_store.access_entries()
     # without the CSRF token nothing happens
     assert client.post("/actors/hartford/access", data={"sensitive": "on"}, headers=HTML).status_code in (400, 403)
+
+
+def test_with_placeholders_the_network_shows_a_protected_contact_without_a_page(settings, demo_store, sensitive):
+    from graph_service.app import create_app
+    from graph_service.services.access import PROTECTED_NAME
+    from tests.web.test_pages import graph_data
+
+    create_user(demo_store, "third", "a third editor pw", "editor", by="test")
+    c = create_app({"TESTING": True, "GRAPH_SERVICE_PROTECTED": "placeholder"}, settings=settings, store=demo_store).test_client()
+    log_in(c, "third", "a third editor pw")
+    html = page(c, "/network")
+    data = graph_data(html)
+    placeholder = [n for n in data["nodes"] if n["label"] == PROTECTED_NAME]
+    assert len(placeholder) == 1 and data["no_page"] == [placeholder[0]["id"]]
+    assert "Rana" not in html and sensitive[0]["id"] not in html

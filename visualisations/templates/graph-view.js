@@ -59,7 +59,7 @@
     }
     if (data.link_base) {
       network.on("click", function (params) {
-        if (params.nodes.length) {
+        if (params.nodes.length && (data.no_page || []).indexOf(params.nodes[0]) < 0) {
           window.location.href = data.link_base + encodeURIComponent(params.nodes[0]);
         }
       });
