@@ -48,10 +48,12 @@ def louvain(proj: Projection, *, seed: int = 0, resolution: float = 1.0) -> list
 def _label(proj: Projection, members: list[int]) -> str:
     tags = Counter(t for m in members for t in proj.actors[m].get("tags") or [])
     cities = Counter(proj.actors[m].get("city") for m in members if proj.actors[m].get("city"))
-    bits = [t for t, _ in tags.most_common(2)]
+    bits = []
+    if tags:
+        bits.append("mostly " + " and ".join(t for t, _ in tags.most_common(2)))
     if cities:
-        bits.append(cities.most_common(1)[0][0])
-    return ", ".join(bits) or "untagged"
+        bits.append("in " + cities.most_common(1)[0][0])
+    return ", ".join(bits) or "no community or place recorded"
 
 
 def silo_report(proj: Projection, *, seed: int = 0, resolution: float = 1.0, kinds: tuple[str, ...] = ("agency",),
@@ -75,8 +77,11 @@ def silo_report(proj: Projection, *, seed: int = 0, resolution: float = 1.0, kin
             comp_of[v] = k
     isolated = sorted((v for v in range(proj.n) if not proj.nbr[v]), key=lambda v: fold(proj.name(v)))
     linked = [c for c in comps if len(c) > 1]
-    comp_text = (f"The network has {len(comps)} separate {'part' if len(comps) == 1 else 'parts'}: {len(linked)} of tied actors "
-                 f"(largest {counted(len(comps[0]) if comps else 0, 'actor')}) and {counted(len(isolated), 'actor')} with no tie at all.")
+    if len(comps) <= 1:
+        comp_text = f"The network is one connected whole of {counted(proj.n, 'actor')}."
+    else:
+        comp_text = (f"The network has {counted(len(comps), 'separate part')}: {counted(len(linked), 'group')} of tied actors "
+                     f"(the largest of {counted(len(comps[0]), 'actor')}) and {counted(len(isolated), 'actor')} with no tie at all.")
     groups = louvain(proj, seed=seed, resolution=resolution)
     group_of = {}
     for k, grp in enumerate(groups):

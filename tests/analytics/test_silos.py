@@ -26,7 +26,7 @@ def test_components_groups_and_unlinked_agencies():
     assert sizes == [2, 5, 5]
     island = [g for g in r["groups"]["items"] if g["size"] == 2][0]
     assert island["external_ties"] == 0 and island["explanation"].endswith("has no tie to any other group: a silo.")
-    clique = [g for g in r["groups"]["items"] if g["label"].startswith("youth")][0]
+    clique = [g for g in r["groups"]["items"] if g["label"].startswith("mostly youth")][0]
     assert (clique["internal_ties"], clique["external_ties"], clique["strong_external_ties"]) == (10, 1, 0)
     assert "only by 1 weak tie" in clique["explanation"]
     assert [h["id"] for h in clique["hubs"]] == ["l0", "l1", "l2", "l3", "l4"]  # l0 has the extra tie
