@@ -311,4 +311,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run as "python -m graph_service.cli": the commands modules register on graph_service.cli, not
+    # on this __main__ copy of it
+    from graph_service.cli import main as _main
+
+    sys.exit(_main())

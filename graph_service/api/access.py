@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..auth import require_role
+from ..errors import ValidationError
 from ..services.access import Viewer, decide, parse_access
 from .helpers import forget_access_view, get_store, who
 
@@ -37,6 +38,9 @@ def change_access(entity_type: str, entity_id: str, body: dict) -> dict:
     """Apply ``{"sensitive", "visible_to"}`` to a record as the caller may (see ``access.decide``);
     the change is kept in the record's history and the audit log."""
     store = get_store()
+    unknown = sorted(set(body) - {"sensitive", "visible_to"})
+    if unknown:
+        raise ValidationError([{"field": k, "message": "is not a known field (sensitive, visible_to)"} for k in unknown])
     sensitive, visible_to = parse_access(body)
     current = store.access_entries().get(entity_id)
     names = decide(store, Viewer.of(current_user), current, sensitive, visible_to)

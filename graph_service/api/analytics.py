@@ -14,7 +14,7 @@ from ..analytics.projection import get_projection
 from ..auth import require_role
 from ..errors import NotFound, ValidationError
 from ..model import ACTOR_KINDS, kind_of
-from ..services.access import AccessView, Viewer
+from ..services.access import AccessView, Viewer, scrub
 from ..services.directory import resolve_actor
 from .helpers import BadParameter, access_view, get_store, int_param, json_body, str_param, who
 
@@ -238,7 +238,7 @@ def save_snapshot_view():
 
 @bp.get("/snapshots/<int(max=9223372036854775807):snapshot_id>")  # SQLite INTEGER range
 def get_snapshot_view(snapshot_id: int):
-    return jsonify(snapshots.find_snapshot(get_store(), snapshot_id))
+    return jsonify(scrub(snapshots.find_snapshot(get_store(), snapshot_id), access_view(), get_store()))
 
 
 @bp.get("/snapshots/diff")
@@ -248,7 +248,7 @@ def diff_snapshots_view():
     store = get_store()
     old = _snapshot_param(store, "from")
     new = _snapshot_param(store, "to")
-    return jsonify(snapshots.diff_snapshots(old, new))
+    return jsonify(scrub(snapshots.diff_snapshots(old, new), access_view(), store))
 
 
 def _snapshot_param(store, name: str) -> dict:

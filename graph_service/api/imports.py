@@ -96,6 +96,7 @@ def create_import():
 
 
 @bp.get("/sources")
+@require_role("editor")
 def list_sources():
     """Every sync source with its last sync (empty on a store that keeps no sync records)."""
     store = get_store()

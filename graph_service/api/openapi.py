@@ -145,7 +145,7 @@ def _sync() -> dict:
     export["responses"]["200"] = {"description": "The file (contact details for editors only)", "content": media}
     return {
         "/api/v1/imports": {"post": upload},
-        "/api/v1/imports/sources": {"get": _op("Sync sources and their last sync", OBJECT, tag="sync")},
+        "/api/v1/imports/sources": {"get": _op("Sync sources and their last sync", OBJECT, tag="sync", role="editor")},
         "/api/v1/imports/provenance/{entity_id}": {"get": _op(
             "Where an actor or tie came from: source, file, sheet, row, when, by whom", OBJECT, tag="sync", role="editor",
             params=[_path_param("entity_id")])},

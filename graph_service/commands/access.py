@@ -25,14 +25,17 @@ def _record(store, ref: str) -> tuple[str, dict]:
 @cli.command("protect")
 @click.argument("ref")
 @click.option("--visible-to", "names", multiple=True, metavar="USER",
-              help="A user who may see it besides admins (repeat for several).")
+              help="A user who may see it besides admins (repeat for several); added to those already named.")
+@click.option("--replace", is_flag=True, help="Name only the --visible-to users (drop those named before).")
 @pass_ctx
-def protect(ctx, ref, names):
+def protect(ctx, ref, names, replace):
     """Mark REF (an actor id or name, or a tie id) sensitive: only admins and --visible-to users see it."""
     from graph_service.services.access import check_names
 
     kind, record = _record(ctx.store, ref)
-    visible_to = check_names(ctx.store, list(names))
+    current = ctx.store.access_entries().get(record["id"])
+    before = [] if replace or current is None else list(current["visible_to"])
+    visible_to = check_names(ctx.store, before + list(names))
     ctx.store.set_access(kind, record["id"], visible_to, by="cli")
     ctx.store.audit("cli", "access.set", target=record["id"], detail={"entity_type": kind, "visible_to": visible_to})
     who = "admins" + (f" and {', '.join(visible_to)}" if visible_to else " only")
@@ -46,7 +49,7 @@ def unprotect(ctx, ref):
     """Lift the protection of REF (an actor id or name, or a tie id): every user sees it again."""
     kind, record = _record(ctx.store, ref)
     if record["id"] not in ctx.store.access_entries():
-        raise click.UsageError(f"{kind} {record['id']} is not sensitive")
+        raise click.ClickException(f"{kind} {record['id']} is not sensitive")
     ctx.store.set_access(kind, record["id"], None, by="cli")
     ctx.store.audit("cli", "access.lift", target=record["id"], detail={"entity_type": kind, "visible_to": []})
     click.echo(f"{kind.capitalize()} {record['id']} is no longer sensitive: every user with access to the graph sees it.")

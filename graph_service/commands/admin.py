@@ -51,9 +51,10 @@ def revoke_token(ctx, token_id):
 @click.option("--action", default=None, help="Only this action (login, login.failed, contacts.view, ...).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--verify", is_flag=True, help="Check the whole log against its hash chain instead (exit 1 if broken).")
+@click.option("--anchor", default=None, metavar="HASH", help="With --verify: a last hash noted earlier, which must still be in the chain.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def audit(ctx, since, action, limit, verify, as_json):
+def audit(ctx, since, action, limit, verify, anchor, as_json):
     """Show the audit log, newest first: logins, failed logins, contact-detail views, exports, changes.
 
     With --verify, recompute the hash chain of every entry: a changed, inserted or removed entry
@@ -63,17 +64,19 @@ def audit(ctx, since, action, limit, verify, as_json):
         from graph_service.store.common import verify_audit_chain
 
         entries, _ = ctx.store.list_audit(limit=10**9)
-        result = verify_audit_chain(reversed(entries))
+        result = verify_audit_chain(reversed(entries), starts_after=ctx.store.audit_chain_start(), anchor=anchor)
         if as_json:
             click.echo(json.dumps(result, indent=2))
         elif result["ok"]:
             older = f" ({result['unchained']} older entries from before the chain)" if result["unchained"] else ""
             click.echo(f"The audit log is intact: {result['chained']} entries chained{older}; last hash {result['last_hash']}."
-                       " Keep that hash elsewhere: it also proves later that no entry was removed from the end.")
+                       " Keep that hash elsewhere and check with --anchor HASH later: that also shows entries removed from the end.")
         else:
-            click.echo(f"The audit log was tampered with: entry {result['broken_at']} does not match ({result['problem']}).", err=True)
+            where = f"entry {result['broken_at']} does not match" if result["broken_at"] else "the check failed"
+            click.echo(f"The audit log was tampered with: {where} ({result['problem']}).", err=True)
         if not result["ok"]:
             raise SystemExit(1)
+        return
     if since:
         import datetime as dt
 

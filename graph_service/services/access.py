@@ -18,12 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..errors import Forbidden, ValidationError
 
 PROTECTED_NAME = "a protected contact"
+_ALIAS_RE = re.compile(r"^protected-[0-9a-f]{12}$")
+
+
+def is_alias(entity_id) -> bool:
+    """Whether an id is a placeholder's stand-in (see :meth:`AccessView.alias`): it has no page."""
+    return isinstance(entity_id, str) and bool(_ALIAS_RE.match(entity_id))
 POLICIES = ("hide", "placeholder")
 MAX_NAMES = 100
 
@@ -97,7 +104,10 @@ class AccessView:
 
     # what is shown ----------------------------------------------------------------------
     def label(self, record: dict) -> dict:
-        """The record with ``sensitive`` (bool) and, when protected, ``visible_to`` (the user names)."""
+        """The record with ``sensitive`` (bool) and, when protected, ``visible_to`` (the user names).
+        A placeholder (``protected``) is returned as it is."""
+        if record.get("protected"):
+            return record
         entry = self.entries.get(record.get("id"))
         if entry is None:
             return {**record, "sensitive": False}
@@ -120,9 +130,11 @@ class AccessView:
         """A tie to a placeholder: its ends' ids replaced, its free text dropped."""
         if tie["source_id"] not in self.hidden_actors and tie["target_id"] not in self.hidden_actors:
             return tie
-        return {**tie, "id": self.alias(tie["id"]), "source_id": self._end(tie["source_id"]),
-                "target_id": self._end(tie["target_id"]), "label": "", "description": "", "source": "",
-                "attributes": {}}
+        # structure only: who entered it and when would say who knows the protected contact
+        keep = ("type", "directed", "strength", "since", "until", "last_contact")
+        return {**{k: tie.get(k) for k in keep if k in tie}, "id": self.alias(tie["id"]),
+                "source_id": self._end(tie["source_id"]), "target_id": self._end(tie["target_id"]), "label": "",
+                "protected": True}
 
     def actors(self, actors: Iterable[dict]) -> list[dict]:
         """Actors of a network-shaped answer: hidden ones masked (placeholder) or left out (hide)."""
@@ -203,56 +215,84 @@ def decide(store, viewer: Viewer, current: Mapping | None, sensitive: bool, visi
     return names
 
 
-HIDDEN_VALUE = "(protected)"
-
-
 def mask_plan(report: dict, view: AccessView, store) -> dict:
-    """An import plan as its uploader may see it: rows matching a sensitive record they may not
-    see are still synced (the values come from their own file), but the record shows as
-    "a protected contact" under an opaque id, its old values as ``(protected)``; ties touching it
-    are not named, and it is never offered as a duplicate candidate. A note says how many."""
+    """An import plan as its uploader may see it.
+
+    Rows that match a sensitive record the uploader may not see are still synced (the values come
+    from their own file), but the plan shows nothing of the record: no id, no name, no old or
+    merged values, not even whether the row changed it (that would confirm a guess). Such rows,
+    ties touching such records and such records gone from the source are left out of every list
+    and counted in one note; a sensitive record is never offered as a duplicate candidate.
+    """
     if not view.hides_anything:
         return report
     touching = set(view.hidden_ties)
     for actor_id in view.hidden_actors:
         ties, _ = store.list_ties(actor_id=actor_id, limit=10**6, include_deleted=True)
         touching.update(t["id"] for t in ties)
-    masked = 0
-
-    def actor_entry(e: dict) -> dict:
-        nonlocal masked
-        if e.get("id") not in view.hidden_actors:
-            return e
-        masked += 1
-        out = {**e, "id": view.alias(e["id"]), "name": PROTECTED_NAME}
-        if "changes" in out:
-            out["changes"] = {f: [HIDDEN_VALUE, new] for f, (_, new) in out["changes"].items()}
-        return out
-
-    def tie_entry(e: dict) -> dict:
-        nonlocal masked
-        if e.get("id") not in touching:
-            return e
-        masked += 1
-        out = {**e, "id": view.alias(e["id"])}
-        for key in ("tie", "name"):
-            if key in out:
-                out[key] = f"a tie with {PROTECTED_NAME}"
-        if "changes" in out:
-            out["changes"] = {f: [HIDDEN_VALUE, new] for f, (_, new) in out["changes"].items()}
-        return out
-
+    hidden = {"actors": view.hidden_actors, "ties": touching}
     out = dict(report)
-    for group, fix in (("actors", actor_entry), ("ties", tie_entry)):
-        out[group] = {state: [fix(e) for e in entries] for state, entries in report.get(group, {}).items()}
+    masked = 0
+    for group in ("actors", "ties"):
+        kept = {}
+        for state, entries in report.get(group, {}).items():
+            kept[state] = [e for e in entries if e.get("id") not in hidden[group]]
+            masked += len(entries) - len(kept[state])
+        out[group] = kept
     out["missing"] = out["actors"].get("missing", []) + out["ties"].get("missing", [])
     out["duplicates"] = [d for d in report.get("duplicates", [])
                          if (d.get("candidate") or {}).get("id") not in view.hidden_actors]
+    counts = {k: {state: len(v) for state, v in out[k].items()} for k in ("actors", "ties")}
+    out["counts"] = {**report.get("counts", {}), **counts, "duplicates": len(out["duplicates"])}
     if masked:
+        out["counts"]["protected"] = masked
         out["notes"] = list(report.get("notes", [])) + [
-            f"{masked} rows match sensitive records you may not see: they are synced from your file, shown as"
-            f" {PROTECTED_NAME!r} without their current values."]
+            f"{masked} of these rows or ties concern sensitive records you may not see: they are synced from your"
+            " file but not listed here."]
     return out
+
+
+_GONE = object()
+
+
+def scrub(data, view: AccessView, store):
+    """A stored report (an analytics snapshot, a diff of two) as this viewer may see it: records
+    protected since it was taken are cut out of its lists (an object whose ``id`` is hidden, a
+    hidden id), their ids and names in sentences become "a protected contact"."""
+    if not view.hides_anything:
+        return data
+    ids = set(view.hidden_actors) | set(view.hidden_ties)
+    names = set()
+    for actor_id in view.hidden_actors:
+        actor = store.get_actor(actor_id, include_deleted=True)
+        if actor:
+            names.update(n for n in [actor["name"], *actor.get("aliases", [])] if len(n) >= 3)
+    words = sorted(ids | names, key=len, reverse=True)
+
+    def walk(x):
+        if isinstance(x, dict):
+            if x.get("id") in ids:
+                return _GONE
+            out = {}
+            for k, val in x.items():
+                if k in ids:  # a map keyed by actor id
+                    continue
+                v = walk(val)
+                out[k] = None if v is _GONE else v
+            return out
+        if isinstance(x, list):
+            return [v for v in (walk(i) for i in x) if v is not _GONE]
+        if isinstance(x, str):
+            if x in ids:
+                return _GONE
+            for w in words:
+                if w in x:
+                    x = x.replace(w, PROTECTED_NAME)
+            return x
+        return x
+
+    out = walk(data)
+    return None if out is _GONE else out
 
 
 def visible_stats(store, view: AccessView) -> dict:

@@ -140,4 +140,19 @@ def merge_actors(store, keep_ref: str, gone_ref: str, *, by: str) -> dict:
         raise ValidationError([{"field": "actor", "message": f"{keep_ref!r} and {gone_ref!r} are the same actor ({keep['id']})"}])
     if not hasattr(store, "merge_actors"):
         raise ValidationError([{"field": "store", "message": f"merging is not available on {store.describe()} yet"}])
-    return store.merge_actors(keep["id"], gone["id"], by=by)
+    # the merged actor holds what both held: it is protected if either was, visible only to who
+    # could see both; protected first, so that no moment shows the merged details to anyone else
+    entries = store.access_entries()
+    kept_entry, gone_entry = entries.get(keep["id"]), entries.get(gone["id"])
+    if gone_entry is not None:
+        names = list(gone_entry["visible_to"])
+        if kept_entry is not None:
+            both = {n.casefold() for n in kept_entry["visible_to"]}
+            names = [n for n in names if n.casefold() in both]
+        store.set_access("actor", keep["id"], names, by=by)
+    try:
+        return store.merge_actors(keep["id"], gone["id"], by=by)
+    except BaseException:
+        if gone_entry is not None:
+            store.set_access("actor", keep["id"], kept_entry["visible_to"] if kept_entry else None, by=by)
+        raise

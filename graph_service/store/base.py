@@ -197,6 +197,9 @@ class GraphStore(Protocol):
     def audit(self, actor: str, action: str, target: str | None = None, detail: dict | None = None, ip: str | None = None) -> None:
         """Append ``{seq, at, actor, action, target, detail, ip}``; entries are never changed or removed."""
 
+    def audit_chain_start(self) -> int:
+        """The last audit sequence number written before entries were hash-chained (0: all are)."""
+
     def list_audit(
         self, *, since: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0
     ) -> tuple[list[dict], int]:

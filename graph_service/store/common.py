@@ -180,28 +180,34 @@ def audit_hash(previous: str | None, entry: Mapping) -> str:
     return hashlib.sha256(((previous or AUDIT_GENESIS) + body).encode("utf-8")).hexdigest()
 
 
-def verify_audit_chain(entries: Iterable[Mapping]) -> dict:
+def verify_audit_chain(entries: Iterable[Mapping], *, starts_after: int = 0, anchor: str | None = None) -> dict:
     """Check audit entries (oldest first) against their hash chain.
 
     Returns ``{"ok": bool, "entries": n, "chained": n, "unchained": n, "broken_at": seq | None,
-    "problem": str | None, "last_hash": str | None}``. Entries from before the chain existed
-    (``hash`` None) may only come first; a gap in the sequence numbers is a removed entry.
+    "problem": str | None, "last_hash": str | None}``. Only entries up to ``starts_after`` (written
+    before the chain existed) may lack a hash; a gap in the sequence numbers is a removed entry.
+    ``anchor``: a hash noted earlier (``last_hash`` of an earlier check, kept elsewhere); it must
+    still be in the chain, which also shows entries removed from the end or a rewritten chain.
     """
     out = {"ok": True, "entries": 0, "chained": 0, "unchained": 0, "broken_at": None, "problem": None, "last_hash": None}
-    previous, last_seq = None, None
+    previous, last_seq, anchored = None, None, anchor is None
     for e in entries:
         out["entries"] += 1
         if last_seq is not None and e["seq"] != last_seq + 1:
             return {**out, "ok": False, "broken_at": e["seq"], "problem": f"entries {last_seq + 1}..{e['seq'] - 1} are missing"}
         last_seq = e["seq"]
         if not e.get("hash"):
-            if out["chained"]:
-                return {**out, "ok": False, "broken_at": e["seq"], "problem": "an entry without a hash follows chained entries"}
+            if out["chained"] or e["seq"] > starts_after:
+                return {**out, "ok": False, "broken_at": e["seq"], "problem": "an entry of the chained log has no hash"}
             out["unchained"] += 1
             continue
         if audit_hash(previous, e) != e["hash"]:
             return {**out, "ok": False, "broken_at": e["seq"], "problem": "the entry or one before it was changed"}
         previous = e["hash"]
+        anchored = anchored or previous == anchor
         out["chained"] += 1
         out["last_hash"] = previous
+    if not anchored:
+        return {**out, "ok": False, "problem": "the hash you kept is not in the log: entries were removed from its end"
+                " or the log was rewritten"}
     return out

@@ -1113,6 +1113,10 @@ class Neo4jStore:
 
         self._write(work)
 
+    def audit_chain_start(self) -> int:
+        """0: every audit entry of a Neo4j store is hash-chained (it was, from the first)."""
+        return 0
+
     def list_audit(self, *, since: str | None = None, action: str | None = None, limit: int = 100,
                    offset: int = 0) -> tuple[list[dict], int]:
         """``(entries, total)``: audit entries newest first, from ``since`` (ISO time) and of ``action``."""

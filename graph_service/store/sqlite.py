@@ -1074,6 +1074,11 @@ class SQLiteStore:
                  audit_hash(last["hash"] if last else None, entry)),
             )
 
+    def audit_chain_start(self) -> int:
+        """The last audit sequence number written before entries were hash-chained (0: all are)."""
+        rows = self._read("SELECT starts_after FROM audit_chain")
+        return rows[0][0] if rows else 0
+
     def list_audit(self, *, since: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
         """Audit entries newest first, optionally from ``since`` (ISO time) and of one ``action``."""
         where, params = [], []
@@ -1221,6 +1226,8 @@ class SQLiteStore:
                     "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip, hash) VALUES (?,?,?,?,?,?,?,?)",
                     (e["seq"], e["at"], e["actor"], e["action"], e["target"], _dumps(e["detail"]), e["ip"], e.get("hash")),
                 )
+            unchained = [e["seq"] for e in records.get("audit", []) if not e.get("hash")]
+            conn.execute("UPDATE audit_chain SET starts_after = ?", (max(unchained, default=0),))
             for e in records.get("access", []):
                 conn.execute(
                     "INSERT INTO access (entity_id, entity_type, visible_to, set_at, set_by) VALUES (?,?,?,?,?)",

@@ -22,4 +22,24 @@ def test_protect_refuses_an_unknown_user_and_changes_nothing(run_cli, demo_store
     assert code != 0 and "no user named 'nobody'" in err
     assert demo_store.access_entries() == {}
     code, _, err = run_cli("unprotect", "hartford")
-    assert code == 2 and "not sensitive" in err
+    assert code == 1 and "not sensitive" in err
+
+
+def test_protect_adds_names_unless_told_to_replace(run_cli, demo_store):
+    for name in ("amira", "ben"):
+        create_user(demo_store, name, "a long password", "editor", by="test")
+    run_cli("protect", "hartford", "--visible-to", "amira")
+    run_cli("protect", "hartford", "--visible-to", "ben")
+    assert demo_store.access_entries()["hartford"]["visible_to"] == ["amira", "ben"]
+    run_cli("protect", "hartford", "--visible-to", "ben", "--replace")
+    assert demo_store.access_entries()["hartford"]["visible_to"] == ["ben"]
+
+
+def test_the_module_runs_as_a_script_with_every_command(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GRAPH_SERVICE_DB": str(tmp_path / "g.sqlite3")}
+    out = subprocess.run([sys.executable, "-m", "graph_service.cli", "protected"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and "Nothing is marked sensitive." in out.stdout

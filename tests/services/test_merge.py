@@ -74,3 +74,18 @@ def test_merge_refuses_the_same_actor_and_unknown_names(two_sources):
         merge_actors(store, keep["id"], "Anna Müller", by="x")
     with pytest.raises(NotFound):
         merge_actors(store, keep["id"], "Nobody Here", by="x")
+
+
+def test_merging_a_sensitive_actor_into_another_keeps_the_result_sensitive(sqlite_store):
+    from graph_service.model import validate_actor
+
+    public = sqlite_store.create_actor(validate_actor({"name": "Sam Visible", "kind": "person"}), by="t")
+    hidden = sqlite_store.create_actor(validate_actor({"name": "Omar Example", "kind": "person",
+                                                       "contact_details": [{"type": "phone", "value": "+41 44 000 00 00"}]}),
+                                       by="t", visible_to=["amira", "ben"])
+    merge_actors(sqlite_store, public["id"], hidden["id"], by="t")
+    assert sqlite_store.access_entries()[public["id"]]["visible_to"] == ["amira", "ben"]
+    # both protected: only who could see both sees the merged actor
+    third = sqlite_store.create_actor(validate_actor({"name": "Third Example", "kind": "person"}), by="t", visible_to=["ben"])
+    merge_actors(sqlite_store, third["id"], public["id"], by="t")
+    assert sqlite_store.access_entries()[third["id"]]["visible_to"] == ["ben"]

@@ -87,3 +87,5 @@ def test_with_placeholders_the_network_shows_a_protected_contact_without_a_page(
     placeholder = [n for n in data["nodes"] if n["label"] == PROTECTED_NAME]
     assert len(placeholder) == 1 and data["no_page"] == [placeholder[0]["id"]]
     assert "Rana" not in html and sensitive[0]["id"] not in html
+    path = page(c, f"/path?from=munich&to={sensitive[1]['id']}")
+    assert f"<em>{PROTECTED_NAME}</em>" in path and "/actors/protected-" not in path and "Rana" not in path
