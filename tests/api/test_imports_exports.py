@@ -27,7 +27,7 @@ def test_apply_returns_201_and_the_same_plan_shape(client, auth, demo_store):
     assert resp.status_code == 201 and resp.json["applied"] is True
     assert resp.json["source"] == "Jugend-Map"
     assert demo_store.find_actors_by_name("Mosque Association")[0]["kind"] == "community_actor"
-    sources = client.get("/api/v1/imports/sources", headers=auth("viewer")).json["items"]
+    sources = client.get("/api/v1/imports/sources", headers=auth("editor")).json["items"]
     assert [s["name"] for s in sources] == ["Jugend-Map", "roundtable.xlsx"]  # the demo data is a source too
     actor_id = demo_store.find_actors_by_name("Mosque Association")[0]["id"]
     [prov] = client.get(f"/api/v1/imports/provenance/{actor_id}", headers=auth("editor")).json["items"]
@@ -81,3 +81,7 @@ def test_exports_by_role(client, auth):
     assert client.get("/api/v1/exports/pdf", headers=auth("editor")).status_code == 400
     assert client.get("/api/v1/exports/csv?table=nope", headers=auth("editor")).status_code == 400
     assert client.get("/api/v1/exports/csv?around=Atlantis", headers=auth("editor")).status_code == 404
+
+
+def test_sync_sources_name_files_so_viewers_do_not_see_them(client, auth):
+    assert client.get("/api/v1/imports/sources", headers=auth("viewer")).status_code == 403
