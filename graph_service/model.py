@@ -11,6 +11,7 @@ returns a clean ``dict`` or raises :class:`ValidationError` listing each bad fie
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
@@ -116,6 +117,13 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isascii():  # NFKD leaves ASCII as it is, and casefold() is lower() there
+        return " ".join(text.lower().split())
+    return _fold_unicode(text)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # an import folds each name several times (matching, keys, storing)
+def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())

@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections import defaultdict
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -265,9 +266,10 @@ class SQLiteStore:
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
 
-    def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None) -> dict:
-        """Insert an actor and its history entry; with ``deferred``, queue both for executemany."""
-        now = now_iso()
+    def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
+        """Insert an actor and its history entry; with ``deferred``, queue both for executemany
+        (``now``: the time of the batch, one for all its rows)."""
+        now = now or now_iso()
         record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
         record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
         params = (
@@ -434,9 +436,10 @@ class SQLiteStore:
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
 
-    def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None) -> dict:
-        """Insert a tie and its history entry; with ``deferred``, queue both for executemany."""
-        now = now_iso()
+    def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
+        """Insert a tie and its history entry; with ``deferred``, queue both for executemany
+        (``now``: the time of the batch, one for all its rows)."""
+        now = now or now_iso()
         record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
         record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
         params = (
@@ -522,6 +525,7 @@ class SQLiteStore:
             "actors": {"created": 0, "updated": 0, "unchanged": 0},
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
         }
+        now = now_iso()
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
@@ -531,7 +535,7 @@ class SQLiteStore:
             if before is None:
                 full = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
                         "country": "", "city": "", "source": "", **actor}
-                self._insert_actor(conn, full, by, deferred if bulk else None)
+                self._insert_actor(conn, full, by, deferred if bulk else None, now)
                 summary["actors"]["created"] += 1
                 continue
             diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
@@ -562,7 +566,7 @@ class SQLiteStore:
             if before is None:
                 full = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
                         "last_contact": None, "source": "", "description": "", "attributes": {}, **tie}
-                self._insert_tie(conn, full, by, deferred if bulk else None)
+                self._insert_tie(conn, full, by, deferred if bulk else None, now)
                 summary["ties"]["created"] += 1
                 continue
             diff = changed_fields(before, tie, TIE_DATA_FIELDS)
@@ -599,7 +603,8 @@ class SQLiteStore:
 
     def _flush(self, conn, sql: str, deferred: list) -> None:
         if deferred:
-            conn.executemany(sql, (d[0] for d in deferred))
+            # in id order: appending to the primary key's B-tree instead of splitting pages all over it
+            conn.executemany(sql, sorted((d[0] for d in deferred), key=itemgetter(0)))
             conn.executemany(
                 "INSERT INTO history (entity_type, entity_id, action, at, by, before, after) VALUES (?,?,?,?,?,?,?)",
                 (d[1] for d in deferred),
@@ -729,8 +734,8 @@ class SQLiteStore:
                 " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
                 " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
                 " missing_since = NULL, data = excluded.data",
-                ((source, s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), at, at, by,
-                  _dumps(s.get("data") or {})) for s in seen),
+                sorted(((source, s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), at, at, by,
+                         _dumps(s.get("data") or {})) for s in seen), key=itemgetter(1, 2)),  # in key order, as in _flush
             )
             for s in seen:
                 if (s["entity_type"], s["entity_id"]) in was_missing:

@@ -180,3 +180,15 @@ def test_apply_is_all_or_nothing(sqlite_store, contacts_csv):
     assert (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.sync_records("kontakte.csv")) == mid
     assert sqlite_store.find_actors_by_name("Dana Neu") == []
     assert before != mid
+
+
+def test_the_garbage_collector_keeps_running_for_other_threads_during_an_import(sqlite_store, contacts_csv):
+    import gc
+
+    before = gc.get_threshold()
+    during = []
+    options = opts(progress=lambda step, done, total: during.append((gc.isenabled(), gc.get_threshold())))
+    import_files(sqlite_store, [contacts_csv], options=options)
+    assert during and all(enabled for enabled, _ in during)  # a web server's other requests still collect
+    assert all(threshold[0] > before[0] for _, threshold in during)  # only less often, while the import runs
+    assert gc.isenabled() and gc.get_threshold() == before
