@@ -677,7 +677,7 @@ def _fewer_collections():
     with _gc_lock:
         if _gc_users == 0:
             _gc_saved = gc.get_threshold()
-            gc.set_threshold(50_000, 50, 100)
+            gc.set_threshold(200_000, 1000, 1000)
         _gc_users += 1
     try:
         yield

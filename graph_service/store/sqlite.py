@@ -613,8 +613,8 @@ class SQLiteStore:
 
     def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:
         """``{id: record}`` for the ``ids`` found in ``actors`` or ``ties`` (deleted included)."""
-        if not ids:
-            return {}
+        if not ids or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            return {}  # the first import into an empty store looks up nothing
         to_dict = self._actor if table == "actors" else self._tie
         rows = conn.execute(f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
         return {r["id"]: to_dict(r) for r in rows}
