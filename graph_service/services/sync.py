@@ -11,8 +11,9 @@ The plan (also what the API and ``graph-service import --json`` return)::
      "columns": [{file, sheet, column, field}], "notes": [...], "counts": {...}}
 
 Each updated entry lists ``changes: {field: [old, new]}`` (attributes field by field, as
-``attributes.<column>``). Identity: an id column (or a vCard UID naming an existing actor), then
-e-mail, then the folded name plus organisation (people) or the folded name (everything else).
+``attributes.<column>``). Identity: an id column, then the actors this source synced before (by
+what it said about them), then all actors; in each, a vCard UID naming an actor, e-mail, then the
+folded name plus organisation (people) or the folded name (everything else).
 Rows of one import naming the same person are one actor. Likely duplicates are only listed
 (:func:`graph_service.services.merge.duplicate_candidates`), never merged.
 
@@ -249,6 +250,29 @@ class Planner:
         if has_sync(store):
             for r in store.sync_records(source):
                 self.previous[(r["entity_type"], r["entity_id"])] = r
+        self.own = self._own_index()
+
+    def _own_index(self) -> Index:
+        """The live actors this source synced before, keyed by what it said about them (its
+        e-mail addresses and name) and the organisations they belong to now."""
+        idx, own = self.index, Index()
+        for (etype, eid), r in self.previous.items():
+            actor_id = idx.follow(eid) if etype == "actor" else None
+            if actor_id is None or not idx.live(actor_id):
+                continue
+            a = idx.by_id[actor_id]
+            data = r.get("data") or {}
+            own.by_id[actor_id] = a
+            person = a["kind"] == "person"
+            for c in data.get("contact_details", []):
+                if c.get("type") == "email":
+                    own.by_email.setdefault((person, c["value"].lower()), []).append(actor_id)
+            name = fold(data.get("name") or a["name"])
+            own.by_name.setdefault(name, []).append(actor_id)
+            if person:
+                for o in set(a["orgs"]) or {""}:
+                    own.by_name_org.setdefault((name, o), []).append(actor_id)
+        return own
 
     # identity -----------------------------------------------------------------------------
     def _keys(self, rec: ActorRecord) -> list[tuple]:
@@ -263,9 +287,18 @@ class Planner:
         return keys
 
     def _match_store(self, rec: ActorRecord) -> tuple[str | None, str]:
-        idx = self.index
+        """``(actor id, how)`` of the existing actor ``rec`` names, or ``(None, "")``: first among
+        the actors this source synced before (so a look-alike made by hand never takes a synced
+        row's place), then among all actors; each by id, e-mail, then name (and organisation)."""
+        if self.own.by_id:
+            found, how = self._match_in(self.own, rec)
+            if found:
+                return found, how
+        return self._match_in(self.index, rec)
+
+    def _match_in(self, idx: Index, rec: ActorRecord) -> tuple[str | None, str]:
         if rec.lookup_id:
-            found = idx.follow(rec.lookup_id)
+            found = self.index.follow(rec.lookup_id)
             if found in idx.by_id:
                 return found, "id"
         person = rec.kind == "person"
