@@ -1053,22 +1053,36 @@ class SQLiteStore:
 
     # whole-store dump (backup / restore / copy between stores) ----------------------------
     def export_records(self) -> dict:
-        """Every record, deleted ones and history included, in a fixed order (see ``GraphStore``)."""
+        """Every record, deleted ones and history included, in a fixed order (see ``GraphStore``);
+        also, where there are any, ``sync_sources``, ``sync_records`` (by source, type, id),
+        ``actor_merges`` (by merged id) and ``analytics_snapshots`` (by id)."""
         with self._snapshot() as conn:
-            return {
-                "actors": [self._actor(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")],
-                "ties": [self._tie(r) for r in conn.execute("SELECT * FROM ties ORDER BY id")],
-                "history": [
-                    {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
-                     "at": r["at"], "by": r["by"],
-                     "before": json.loads(r["before"]) if r["before"] else None,
-                     "after": json.loads(r["after"]) if r["after"] else None}
-                    for r in conn.execute("SELECT * FROM history ORDER BY seq")
-                ],
-                "users": [dict(r) for r in conn.execute("SELECT * FROM users ORDER BY id")],
-                "tokens": [self._token(r) for r in conn.execute("SELECT * FROM api_tokens ORDER BY id")],
-                "audit": [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")],
+            extra = {
+                "sync_sources": [{**dict(r), "files": _loads(r["files"])}
+                                 for r in conn.execute("SELECT * FROM sync_sources ORDER BY name")],
+                "sync_records": [self._sync_record(r) for r in conn.execute(
+                    "SELECT * FROM sync_records ORDER BY source, entity_type, entity_id")],
+                "actor_merges": [dict(r) for r in conn.execute("SELECT * FROM actor_merges ORDER BY merged_id")],
+                "analytics_snapshots": [{**dict(r), "metrics": _loads(r["metrics"])}
+                                        for r in conn.execute("SELECT * FROM analytics_snapshots ORDER BY id")],
             }
+            return {**{k: v for k, v in extra.items() if v}, **self._core_records(conn)}
+
+    def _core_records(self, conn) -> dict:
+        return {
+            "actors": [self._actor(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")],
+            "ties": [self._tie(r) for r in conn.execute("SELECT * FROM ties ORDER BY id")],
+            "history": [
+                {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
+                 "at": r["at"], "by": r["by"],
+                 "before": json.loads(r["before"]) if r["before"] else None,
+                 "after": json.loads(r["after"]) if r["after"] else None}
+                for r in conn.execute("SELECT * FROM history ORDER BY seq")
+            ],
+            "users": [dict(r) for r in conn.execute("SELECT * FROM users ORDER BY id")],
+            "tokens": [self._token(r) for r in conn.execute("SELECT * FROM api_tokens ORDER BY id")],
+            "audit": [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")],
+        }
 
     @contextlib.contextmanager
     def _snapshot(self):
@@ -1138,4 +1152,25 @@ class SQLiteStore:
                 conn.execute(
                     "INSERT INTO audit_log (seq, at, actor, action, target, detail, ip) VALUES (?,?,?,?,?,?,?)",
                     (e["seq"], e["at"], e["actor"], e["action"], e["target"], _dumps(e["detail"]), e["ip"]),
+                )
+            for r in records.get("sync_sources", []):
+                conn.execute(
+                    "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
+                    " VALUES (?,?,?,?,?,?,?)",
+                    (r["name"], r["format"], _dumps(r["files"]), r["first_sync_at"], r["last_sync_at"], r["last_sync_by"], r["syncs"]),
+                )
+            conn.executemany(
+                "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
+                " last_seen_by, missing_since, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(r["source"], r["entity_type"], r["entity_id"], r["file"], r["sheet"], r["row"], r["first_seen_at"],
+                  r["last_seen_at"], r["last_seen_by"], r["missing_since"], _dumps(r["data"]))
+                 for r in records.get("sync_records", [])],
+            )
+            for m in records.get("actor_merges", []):
+                conn.execute("INSERT INTO actor_merges (merged_id, into_id, at, by) VALUES (?,?,?,?)",
+                             (m["merged_id"], m["into_id"], m["at"], m["by"]))
+            for n in records.get("analytics_snapshots", []):
+                conn.execute(
+                    "INSERT INTO analytics_snapshots (id, name, coordinator_id, taken_at, created_by, metrics) VALUES (?,?,?,?,?,?)",
+                    (n["id"], n["name"], n["coordinator_id"], n["taken_at"], n["created_by"], _dumps(n["metrics"])),
                 )
