@@ -367,6 +367,8 @@ class Planner:
                     actor_id = self._new_id(rec)
                 self.planned[actor_id] = Planned(actor_id, [rec], existing, how)
             self.ref_to_id[rec.ref] = actor_id
+            if rec.lookup_id and self.index.follow(rec.lookup_id) == actor_id and rec.attributes.get("UID") == rec.lookup_id:
+                del rec.attributes["UID"]  # a vCard UID naming the actor (our own export) is its id, not an attribute
             for k in keys:
                 self.batch_keys.setdefault(k, actor_id)
 
