@@ -14,12 +14,16 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, jsonify, request
 
 from ..auth import require_role
 from ..errors import NotFound
 from .helpers import BadParameter, get_store, who
+
+if TYPE_CHECKING:
+    from importers.records import ImportOptions
 
 bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports")
 
