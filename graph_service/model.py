@@ -11,6 +11,8 @@ returns a clean ``dict`` or raises :class:`ValidationError` listing each bad fie
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import hashlib
 import math
 import re
 import unicodedata
@@ -116,6 +118,13 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isascii():  # NFKD leaves ASCII as it is, and casefold() is lower() there
+        return " ".join(text.lower().split())
+    return _fold_unicode(text)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # an import folds each name several times (matching, keys, storing)
+def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
@@ -522,7 +531,15 @@ def tie_natural_key(tie: dict) -> str:
     a, b = tie["source_id"], tie["target_id"]
     if not tie.get("directed", True) and b < a:
         a, b = b, a
-    return "t-" + uuid.uuid5(uuid.NAMESPACE_URL, f"graph-service:{a}|{b}|{tie['type']}").hex[:20]
+    # the first 20 hex digits of uuid5(NAMESPACE_URL, ...), computed without building a UUID (six
+    # times faster; an import makes one per row): SHA-1 with the version and variant bits set
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + f"graph-service:{a}|{b}|{tie['type']}".encode("utf-8")).digest()[:10])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return "t-" + digest.hex()
+
+
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
 
 
 def now_iso() -> str:

@@ -198,13 +198,17 @@ class ContactBuilder:
         self.people = people
         self.org_kind = kind_of(options.org_kind or "") or "ngo"
         self.orgs: dict[str, ActorRecord] = {}
-        self.phone_map: dict = {}
+        self.phone_map = norm.Phones([], options.region)
 
     def prepare(self, rows: list["ContactRow"]) -> None:
-        """Normalise every phone number of ``rows`` at once (in parallel on big imports)."""
+        """Start normalising every phone number of ``rows`` (ahead, in parallel, on big imports);
+        :meth:`close` when done."""
         raws = [raw for cr in rows for ctype, raw, _, _ in cr.contacts if ctype == "phone"]
         if raws:
             self.phone_map = norm.phones(raws, self.options.region, self.options.workers)
+
+    def close(self) -> None:
+        self.phone_map.close()
 
     def _org(self, name: str, where: dict, column: str | None) -> ActorRecord:
         k = fold(name)
@@ -243,13 +247,9 @@ class ContactBuilder:
                 if ctype == "email":
                     value = norm.email(raw)
                 elif ctype == "phone":
-                    done = self.phone_map.get(raw)
-                    if done is None:
-                        value = norm.phone(raw, self.options.region)
-                    elif done[1] is not None:
-                        raise norm.Unusable(done[1])
-                    else:
-                        value = done[0]
+                    value, error = self.phone_map.get(raw)
+                    if error is not None:
+                        raise norm.Unusable(error)
                 elif ctype == "address":
                     value = norm.multiline(raw)
                 else:
@@ -385,13 +385,16 @@ def read_tables(tables: list[Table], options: ImportOptions, fmt: str = "contact
                 "organisation or role column); give --kind person for a list of people, or the kind of the "
                 f"organisations it lists (one of {', '.join(k for k in ACTOR_KINDS if k != 'person')}), e.g. --kind city")}])
         builder = ContactBuilder(batch, options, people=people)
-        builder.prepare(rows)
-        progress = options.progress
-        total = len(rows)
-        for i, cr in enumerate(rows):
-            builder.add(cr)
-            if progress and i % 2000 == 0:
-                progress("reading rows", i, total)
+        try:
+            builder.prepare(rows)
+            progress = options.progress
+            total = len(rows)
+            for i, cr in enumerate(rows):
+                builder.add(cr)
+                if progress and i % 2000 == 0:
+                    progress("reading rows", i, total)
+        finally:
+            builder.close()
         if progress:
             progress("reading rows", total, total)
         batch.rows_read += len(table.rows)

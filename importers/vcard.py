@@ -12,6 +12,7 @@ from __future__ import annotations
 import vobject
 
 from graph_service.errors import ImportRefused
+from graph_service.model import fold
 
 from . import normalise as norm
 from .contacts import ContactBuilder, ContactRow
@@ -89,11 +90,12 @@ def card_rows(inp: InputFile, options: ImportOptions, batch: Batch) -> list[Cont
             cr.values["name"], cr.columns["name"] = norm.text(fn.value), "FN"
         n = first("n")
         if n is not None and hasattr(n.value, "given"):
-            cr.values["first_name"] = _text(n.value.given)
-            cr.values["middle_name"] = _text(n.value.additional)
-            cr.values["last_name"] = _text(n.value.family)
-            for p in ("first_name", "middle_name", "last_name"):
-                cr.columns[p] = "N"
+            given, middle, family = _text(n.value.given), _text(n.value.additional), _text(n.value.family)
+            # N spelling out what FN says (as every card we export does) adds nothing to keep
+            if not cr.values.get("name") or fold(norm.person_name(given, middle, family)) != fold(cr.values["name"]):
+                cr.values["first_name"], cr.values["middle_name"], cr.values["last_name"] = given, middle, family
+                for p in ("first_name", "middle_name", "last_name"):
+                    cr.columns[p] = "N"
             if _text(n.value.prefix):
                 cr.attributes["prefix"] = norm.text(_text(n.value.prefix))
             if _text(n.value.suffix):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, jsonify, request
 
@@ -22,14 +23,17 @@ from ..errors import NotFound
 from ..services.access import mask_plan
 from .helpers import BadParameter, access_view, get_store, who
 
+if TYPE_CHECKING:
+    from importers.records import ImportOptions
+
 bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports")
 
 ALLOWED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".vcf", ".vcard", ".graphml", ".gexf", ".json"}
 _TEXT_FIELDS = ("format", "sheet", "encoding", "delimiter", "region", "date_order", "kind", "org_kind", "source")
 
 
-def _flag(name: str, default: bool) -> bool:
-    raw = request.form.get(name)
+def _flag(name: str, default: bool, form=None) -> bool:
+    raw = (request.form if form is None else form).get(name)
     if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
@@ -45,11 +49,32 @@ def _display_name(filename: str) -> str:
     return PurePath(filename.replace("\\", "/")).name.strip() or "upload"
 
 
+def options_from_form(form) -> "ImportOptions":
+    """ImportOptions from form fields (:data:`_TEXT_FIELDS`, ``header_row``, ``skip_rejected``);
+    empty fields are "not given". Raises BadParameter naming the field (not checked further
+    here: :func:`graph_service.services.sync.prepare_options` does that)."""
+    from importers.records import ImportOptions
+
+    options = ImportOptions(skip_rejected=_flag("skip_rejected", False, form))
+    for name in _TEXT_FIELDS:
+        value = form.get(name)
+        if value is not None and value.strip():
+            if len(value) > 200:
+                raise BadParameter(f"{name} is too long", [{"field": name, "message": "at most 200 characters"}])
+            setattr(options, name, value.strip())
+    if form.get("header_row", "").strip():
+        try:
+            options.header_row = int(form["header_row"])
+        except ValueError:
+            raise BadParameter("header_row must be a row number", [{"field": "header_row", "message": "must be a whole number"}]) from None
+    return options
+
+
 @bp.post("")
 @require_role("editor")
 def create_import():
     from importers.mapping import load_mapping
-    from importers.records import ImportOptions, InputFile
+    from importers.records import InputFile
 
     from ..services.sync import prepare_options, run_import
 
@@ -58,18 +83,7 @@ def create_import():
         raise BadParameter("send the file(s) as multipart/form-data parts named 'file'",
                            [{"field": "file", "message": "at least one file is required"}])
     dry_run = _flag("dry_run", False)
-    options = ImportOptions(skip_rejected=_flag("skip_rejected", False))
-    for name in _TEXT_FIELDS:
-        value = request.form.get(name)
-        if value is not None and value.strip():
-            if len(value) > 200:
-                raise BadParameter(f"{name} is too long", [{"field": name, "message": "at most 200 characters"}])
-            setattr(options, name, value.strip())
-    if request.form.get("header_row", "").strip():
-        try:
-            options.header_row = int(request.form["header_row"])
-        except ValueError:
-            raise BadParameter("header_row must be a row number", [{"field": "header_row", "message": "must be a whole number"}]) from None
+    options = options_from_form(request.form)
     folder = Path(tempfile.mkdtemp(prefix="graph-service-import-"))
     try:
         inputs = []

@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections import defaultdict
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -44,6 +45,8 @@ _ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 def _dumps(value: Any) -> str:
     """Compact JSON with sorted keys. orjson (about 7x faster than the json module: a 100,000-row
     import writes 600,000 JSON values); the json module for what orjson refuses (huge integers)."""
+    if not value and value.__class__ in (list, dict):  # most lists and objects of an import row are empty
+        return "[]" if value.__class__ is list else "{}"
     try:
         return orjson.dumps(value, option=_ORJSON).decode()
     except TypeError:
@@ -274,9 +277,10 @@ class SQLiteStore:
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
 
-    def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None) -> dict:
-        """Insert an actor and its history entry; with ``deferred``, queue both for executemany."""
-        now = now_iso()
+    def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
+        """Insert an actor and its history entry; with ``deferred``, queue both for executemany
+        (``now``: the time of the batch, one for all its rows)."""
+        now = now or now_iso()
         record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
         record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
         params = (
@@ -464,9 +468,10 @@ class SQLiteStore:
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
 
-    def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None) -> dict:
-        """Insert a tie and its history entry; with ``deferred``, queue both for executemany."""
-        now = now_iso()
+    def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
+        """Insert a tie and its history entry; with ``deferred``, queue both for executemany
+        (``now``: the time of the batch, one for all its rows)."""
+        now = now or now_iso()
         record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
         record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
         params = (
@@ -558,6 +563,7 @@ class SQLiteStore:
             "actors": {"created": 0, "updated": 0, "unchanged": 0},
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
         }
+        now = now_iso()
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
@@ -567,7 +573,7 @@ class SQLiteStore:
             if before is None:
                 full = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
                         "country": "", "city": "", "source": "", **actor}
-                self._insert_actor(conn, full, by, deferred if bulk else None)
+                self._insert_actor(conn, full, by, deferred if bulk else None, now)
                 summary["actors"]["created"] += 1
                 continue
             diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
@@ -598,7 +604,7 @@ class SQLiteStore:
             if before is None:
                 full = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
                         "last_contact": None, "source": "", "description": "", "attributes": {}, **tie}
-                self._insert_tie(conn, full, by, deferred if bulk else None)
+                self._insert_tie(conn, full, by, deferred if bulk else None, now)
                 summary["ties"]["created"] += 1
                 continue
             diff = changed_fields(before, tie, TIE_DATA_FIELDS)
@@ -635,7 +641,8 @@ class SQLiteStore:
 
     def _flush(self, conn, sql: str, deferred: list) -> None:
         if deferred:
-            conn.executemany(sql, (d[0] for d in deferred))
+            # in id order: appending to the primary key's B-tree instead of splitting pages all over it
+            conn.executemany(sql, sorted((d[0] for d in deferred), key=itemgetter(0)))
             conn.executemany(
                 "INSERT INTO history (entity_type, entity_id, action, at, by, before, after) VALUES (?,?,?,?,?,?,?)",
                 (d[1] for d in deferred),
@@ -644,8 +651,8 @@ class SQLiteStore:
 
     def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:
         """``{id: record}`` for the ``ids`` found in ``actors`` or ``ties`` (deleted included)."""
-        if not ids:
-            return {}
+        if not ids or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            return {}  # the first import into an empty store looks up nothing
         to_dict = self._actor if table == "actors" else self._tie
         rows = conn.execute(f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
         return {r["id"]: to_dict(r) for r in rows}
@@ -765,8 +772,8 @@ class SQLiteStore:
                 " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
                 " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
                 " missing_since = NULL, data = excluded.data",
-                ((source, s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), at, at, by,
-                  _dumps(s.get("data") or {})) for s in seen),
+                sorted(((source, s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), at, at, by,
+                         _dumps(s.get("data") or {})) for s in seen), key=itemgetter(1, 2)),  # in key order, as in _flush
             )
             for s in seen:
                 if (s["entity_type"], s["entity_id"]) in was_missing:
@@ -1139,23 +1146,37 @@ class SQLiteStore:
 
     # whole-store dump (backup / restore / copy between stores) ----------------------------
     def export_records(self) -> dict:
-        """Every record, deleted ones and history included, in a fixed order (see ``GraphStore``)."""
+        """Every record, deleted ones and history included, in a fixed order (see ``GraphStore``);
+        also, where there are any, ``sync_sources``, ``sync_records`` (by source, type, id),
+        ``actor_merges`` (by merged id) and ``analytics_snapshots`` (by id)."""
         with self._snapshot() as conn:
-            return {
-                "actors": [self._actor(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")],
-                "ties": [self._tie(r) for r in conn.execute("SELECT * FROM ties ORDER BY id")],
-                "history": [
-                    {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
-                     "at": r["at"], "by": r["by"],
-                     "before": json.loads(r["before"]) if r["before"] else None,
-                     "after": json.loads(r["after"]) if r["after"] else None}
-                    for r in conn.execute("SELECT * FROM history ORDER BY seq")
-                ],
-                "users": [dict(r) for r in conn.execute("SELECT * FROM users ORDER BY id")],
-                "tokens": [self._token(r) for r in conn.execute("SELECT * FROM api_tokens ORDER BY id")],
-                "audit": [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")],
-                "access": [self._access(r) for r in conn.execute("SELECT * FROM access ORDER BY entity_id")],
+            extra = {
+                "sync_sources": [{**dict(r), "files": _loads(r["files"])}
+                                 for r in conn.execute("SELECT * FROM sync_sources ORDER BY name")],
+                "sync_records": [self._sync_record(r) for r in conn.execute(
+                    "SELECT * FROM sync_records ORDER BY source, entity_type, entity_id")],
+                "actor_merges": [dict(r) for r in conn.execute("SELECT * FROM actor_merges ORDER BY merged_id")],
+                "analytics_snapshots": [{**dict(r), "metrics": _loads(r["metrics"])}
+                                        for r in conn.execute("SELECT * FROM analytics_snapshots ORDER BY id")],
             }
+            return {**{k: v for k, v in extra.items() if v}, **self._core_records(conn)}
+
+    def _core_records(self, conn) -> dict:
+        return {
+            "actors": [self._actor(r) for r in conn.execute("SELECT * FROM actors ORDER BY id")],
+            "ties": [self._tie(r) for r in conn.execute("SELECT * FROM ties ORDER BY id")],
+            "history": [
+                {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
+                 "at": r["at"], "by": r["by"],
+                 "before": json.loads(r["before"]) if r["before"] else None,
+                 "after": json.loads(r["after"]) if r["after"] else None}
+                for r in conn.execute("SELECT * FROM history ORDER BY seq")
+            ],
+            "users": [dict(r) for r in conn.execute("SELECT * FROM users ORDER BY id")],
+            "tokens": [self._token(r) for r in conn.execute("SELECT * FROM api_tokens ORDER BY id")],
+            "audit": [{**dict(r), "detail": json.loads(r["detail"])} for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")],
+            "access": [self._access(r) for r in conn.execute("SELECT * FROM access ORDER BY entity_id")],
+        }
 
     @contextlib.contextmanager
     def _snapshot(self):
@@ -1232,4 +1253,25 @@ class SQLiteStore:
                 conn.execute(
                     "INSERT INTO access (entity_id, entity_type, visible_to, set_at, set_by) VALUES (?,?,?,?,?)",
                     (e["entity_id"], e["entity_type"], _dumps(e["visible_to"]), e["set_at"], e["set_by"]),
+                )
+            for r in records.get("sync_sources", []):
+                conn.execute(
+                    "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
+                    " VALUES (?,?,?,?,?,?,?)",
+                    (r["name"], r["format"], _dumps(r["files"]), r["first_sync_at"], r["last_sync_at"], r["last_sync_by"], r["syncs"]),
+                )
+            conn.executemany(
+                "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
+                " last_seen_by, missing_since, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(r["source"], r["entity_type"], r["entity_id"], r["file"], r["sheet"], r["row"], r["first_seen_at"],
+                  r["last_seen_at"], r["last_seen_by"], r["missing_since"], _dumps(r["data"]))
+                 for r in records.get("sync_records", [])],
+            )
+            for m in records.get("actor_merges", []):
+                conn.execute("INSERT INTO actor_merges (merged_id, into_id, at, by) VALUES (?,?,?,?)",
+                             (m["merged_id"], m["into_id"], m["at"], m["by"]))
+            for n in records.get("analytics_snapshots", []):
+                conn.execute(
+                    "INSERT INTO analytics_snapshots (id, name, coordinator_id, taken_at, created_by, metrics) VALUES (?,?,?,?,?,?)",
+                    (n["id"], n["name"], n["coordinator_id"], n["taken_at"], n["created_by"], _dumps(n["metrics"])),
                 )

@@ -96,6 +96,16 @@ def test_vcard_export_reads_back(people, tmp_path):
     assert again["counts"]["actors"]["created"] == 0
 
 
+def test_a_vcard_export_imported_again_changes_nothing(people, demo_store, tmp_path):
+    people.update_actor(people.find_actors_by_name("Anna Müller")[0]["id"], {"aliases": ["Anni"], "tags": ["youth"],
+                        "description": "Leads the office\nsince 2019"}, by="t")
+    data, counts = export(people, "vcard")
+    again = import_files(people, [_write(tmp_path / "all.vcf", data)], dry_run=True, options=ImportOptions(region="DE"))
+    assert again["counts"]["actors"] == {"created": 0, "updated": 0, "unchanged": counts["actors"], "missing": 0, "reactivated": 0}
+    assert again["counts"]["ties"]["created"] == again["counts"]["ties"]["updated"] == 0
+    assert not again["rejected"] and not again["warnings"]
+
+
 def test_filtered_exports(people):
     _, counts = export(people, "csv", kind="person")
     assert counts["actors"] == 2 and counts["ties"] == 0

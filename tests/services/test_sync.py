@@ -180,3 +180,33 @@ def test_apply_is_all_or_nothing(sqlite_store, contacts_csv):
     assert (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.sync_records("kontakte.csv")) == mid
     assert sqlite_store.find_actors_by_name("Dana Neu") == []
     assert before != mid
+
+
+def test_the_garbage_collector_keeps_running_for_other_threads_during_an_import(sqlite_store, contacts_csv):
+    import gc
+
+    before = gc.get_threshold()
+    during = []
+    options = opts(progress=lambda step, done, total: during.append((gc.isenabled(), gc.get_threshold())))
+    import_files(sqlite_store, [contacts_csv], options=options)
+    assert during and all(enabled for enabled, _ in during)  # a web server's other requests still collect
+    assert all(threshold[0] > before[0] for _, threshold in during)  # only less often, while the import runs
+    assert gc.isenabled() and gc.get_threshold() == before
+
+
+def test_a_resync_finds_its_own_actors_before_look_alikes_typed_in_by_hand(sqlite_store, tmp_path):
+    from graph_service.model import validate_actor, validate_tie
+
+    path = write(tmp_path / "k.csv", [["Dana", "Neu", "Jugendring", "", "", "030 3333333", ""]])
+    import_files(sqlite_store, [path], options=opts())
+    dana, ring = sqlite_store.find_actors_by_name("Dana Neu")[0], sqlite_store.find_actors_by_name("Jugendring")[0]
+    # look-alikes made by hand: an organisation of the same name, a person of the same name working there
+    sqlite_store.create_actor(validate_actor({"id": "jugendring-by-hand", "name": "Jugendring", "kind": "ngo"}), by="hand")
+    sqlite_store.create_actor(validate_actor({"id": "dana-by-hand", "name": "Dana Neu", "kind": "person"}), by="hand")
+    sqlite_store.create_tie(validate_tie({"source_id": "dana-by-hand", "target_id": ring["id"], "type": "works_for"}), by="hand")
+    # and the synced person renamed in graph-service, while a hand-made one now has the old name
+    sqlite_store.update_actor(dana["id"], {"name": "Dana Neu-Berg"}, by="hand")
+    again = import_files(sqlite_store, [path], dry_run=True, options=opts())
+    assert again["counts"]["actors"]["created"] == 0 and again["counts"]["actors"]["missing"] == 0
+    seen = {e["id"] for state in ("updated", "unchanged") for e in again["actors"][state]}
+    assert seen == {dana["id"], ring["id"]}

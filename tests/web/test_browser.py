@@ -254,3 +254,23 @@ def test_picking_one_of_two_actors_with_the_same_name_fills_its_id(open_page, li
     finally:
         for t in twins:
             live_store.delete_actor(t["id"], by="test")
+
+
+def test_import_a_list_that_needs_a_kind_through_the_page_options(open_page, tmp_path, live_store):
+    (tmp_path / "cities.csv").write_text("Name,Country\nRiverbend Town,DE\n", encoding="utf-8")
+    page, watch = open_page()
+    page.goto("/import")
+    page.set_input_files("#files", [str(tmp_path / "cities.csv")])
+    page.click("#upload")
+    page.wait_for_selector("#import-errors")
+    assert "“Kind of rows: person”" in page.locator("#import-errors").inner_text()  # names the field, not a flag
+    page.set_input_files("#files", [str(tmp_path / "cities.csv")])
+    page.select_option("#opt-kind", "city")
+    page.click("#upload")
+    page.wait_for_selector("#import-plan")
+    assert "Kind of rows: city" in page.locator("#import-options-used").inner_text()
+    shot(page, "13-import-with-options")
+    page.click("#confirm-import")
+    page.wait_for_selector("#import-done")
+    assert [a["kind"] for a in live_store.find_actors_by_name("Riverbend Town")] == ["city"]
+    assert watch.clean(), vars(watch)

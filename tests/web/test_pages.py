@@ -222,3 +222,30 @@ def test_a_plan_with_rejected_rows_names_them_and_cannot_be_confirmed(editor):
     assert resp.status_code == 200
     assert "file connections.csv · sheet connections · row 2 · column Strength · &#39;9&#39; is out of range" in html
     assert 'id="confirm-import"' not in html
+
+
+CITIES = b"Name,Country\nRiverside City,DE\nHill Town,NL\n"
+
+
+def test_import_options_on_the_page_name_their_fields_and_reach_the_import(editor, demo_store):
+    refused = upload(editor, [("cities.csv", CITIES)])
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "“Kind of rows: person”" in html and "“Kind of rows: city”" in html
+    assert "--kind" not in html  # the page has no flags: it names its own field
+    assert 'id="opt-kind"' in html and 'id="opt-region"' in html and 'id="opt-mapping"' in html
+    data = {"csrf_token": csrf_token_from(editor, "/import"), "files": [(io.BytesIO(CITIES), "cities.csv")], "kind": "city",
+            "date_order": "day-first"}
+    plan = editor.post("/import", data=data, content_type="multipart/form-data", headers=HTML)
+    html = plan.get_data(as_text=True)
+    assert plan.status_code == 200 and "<li>Riverside City</li>" in html and "Kind of rows: city" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    done = editor.post("/import/confirm", data={"csrf_token": csrf_token_from(editor, "/import"), "token": token}, headers=HTML)
+    assert done.status_code == 200
+    assert [a["kind"] for a in demo_store.find_actors_by_name("Riverside City")] == ["city"]  # the option was kept for the confirmation
+
+
+def test_a_bad_import_option_names_the_field_on_the_page(editor):
+    data = {"csrf_token": csrf_token_from(editor, "/import"), "files": [(io.BytesIO(CITIES), "cities.csv")], "region": "Atlantis"}
+    resp = editor.post("/import", data=data, content_type="multipart/form-data", headers=HTML)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "field Phone region · " in html and "Atlantis" in html
