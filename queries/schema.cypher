@@ -10,6 +10,7 @@ CREATE CONSTRAINT history_seq_unique IF NOT EXISTS FOR (h:HistoryEntry) REQUIRE 
 CREATE CONSTRAINT audit_seq_unique IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE;
 CREATE CONSTRAINT analytics_snapshot_id_unique IF NOT EXISTS FOR (s:AnalyticsSnapshot) REQUIRE s.id IS UNIQUE;
 CREATE CONSTRAINT sequence_name_unique IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE;
+CREATE CONSTRAINT import_id_unique IF NOT EXISTS FOR (i:Import) REQUIRE i.id IS UNIQUE;
 CREATE INDEX actor_name_folded IF NOT EXISTS FOR (a:Actor) ON (a.name_folded);
 CREATE TEXT INDEX actor_name_folded_text IF NOT EXISTS FOR (a:Actor) ON (a.name_folded);
 CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);

@@ -30,6 +30,7 @@ only as parameters. Short connection timeouts make an unreachable server raise
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import json
 import threading
 import uuid
@@ -55,6 +56,19 @@ from .common import (
 
 #: Rows per ``UNWIND $rows`` statement inside one batch transaction.
 BATCH_SIZE = 1000
+
+#: A batch of more rows (actors + ties) is staged in committed chunks and published at the end
+#: (:meth:`Neo4jStore._apply_staged`); smaller ones are one transaction.
+STAGE_THRESHOLD = 5000
+
+#: Records (actors, ties, history entries) per committed staging transaction.
+STAGE_CHUNK = 5000
+
+#: Records per marker-removing statement in the publishing transaction.
+PUBLISH_CHUNK = 10000
+
+#: Seconds after its last chunk when a staging import counts as abandoned (its process died).
+IMPORT_LEASE_S = 600.0
 
 #: Driver settings: fail fast (seconds, not minutes) when the server cannot be reached.
 DRIVER_CONFIG: dict[str, Any] = {
@@ -260,27 +274,124 @@ class _Work:
         self.entries = []
 
     # reads used by write transactions
-    def actor(self, actor_id: str) -> dict | None:
+    # Rows of an unfinished staged import (``staged`` set) count as absent unless
+    # ``include_staged``; then the record carries ``staged`` (the import id).
+    def actor(self, actor_id: str, *, include_staged: bool = False) -> dict | None:
         rows = self.run("actor_get", id=actor_id)
-        return _actor(rows[0]["actor"]) if rows else None
+        return _visible(_actor, rows[0]["actor"], include_staged) if rows else None
 
-    def actors(self, ids: Iterable[str]) -> dict[str, dict]:
+    def actors(self, ids: Iterable[str], *, include_staged: bool = False) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for chunk in _chunks(sorted(set(ids))):
             for row in self.run("actors_by_ids", ids=chunk):
-                out[row["actor"]["id"]] = _actor(row["actor"])
+                record = _visible(_actor, row["actor"], include_staged)
+                if record is not None:
+                    out[record["id"]] = record
         return out
 
-    def tie(self, tie_id: str) -> dict | None:
+    def tie(self, tie_id: str, *, include_staged: bool = False) -> dict | None:
         rows = self.run("tie_get", id=tie_id)
-        return _tie(rows[0]["tie"]) if rows else None
+        return _visible(_tie, rows[0]["tie"], include_staged) if rows else None
 
-    def ties(self, ids: Iterable[str]) -> dict[str, dict]:
+    def ties(self, ids: Iterable[str], *, include_staged: bool = False) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for chunk in _chunks(sorted(set(ids))):
             for row in self.run("ties_by_ids", ids=chunk):
-                out[row["tie"]["id"]] = _tie(row["tie"])
+                record = _visible(_tie, row["tie"], include_staged)
+                if record is not None:
+                    out[record["id"]] = record
         return out
+
+
+def _visible(convert: Callable[[dict], dict], props: dict, include_staged: bool) -> dict | None:
+    """``convert(props)``; ``None`` for a staged row unless ``include_staged`` (then it keeps ``staged``)."""
+    if props.get("staged") is None:
+        return convert(props)
+    return {**convert(props), "staged": props["staged"]} if include_staged else None
+
+
+def _history_row(entry: tuple, seq: int, staged: str | None = None) -> dict:
+    """A ``history_append`` row for ``(entity_type, entity_id, action, by, before, after)``."""
+    entity_type, entity_id, action, by, before, after = entry
+    row = {"seq": seq, "entity_type": entity_type, "entity_id": entity_id, "action": action, "at": now_iso(),
+           "by": by, "before": None if before is None else _dumps(before),
+           "after": None if after is None else _dumps(after)}
+    if staged:
+        row["staged"] = staged
+    return row
+
+
+class _BatchPlan:
+    """What :meth:`Neo4jStore.apply_batch` writes, computed from the batch and the stored records.
+
+    ``known``/``known_ties`` map ids to stored records (deleted ones too). Raises
+    :class:`ValidationError` for a tie whose end is missing or deleted (after the batch's own
+    actors). Attributes: ``summary`` (the counts), ``actor_creates``/``tie_creates`` (id ->
+    record), ``actor_updates``/``tie_updates`` (id -> (stored before, after)) and ``history``
+    ``[(entity_type, entity_id, action, by, before, after)]`` in order.
+    """
+
+    def __init__(self, actors: list[dict], ties: list[dict], known: dict[str, dict], known_ties: dict[str, dict], by: str):
+        self.summary = {
+            "actors": {"created": 0, "updated": 0, "unchanged": 0},
+            "ties": {"created": 0, "updated": 0, "unchanged": 0},
+        }
+        self.actor_creates: dict[str, dict] = {}
+        self.actor_updates: dict[str, tuple[dict, dict]] = {}
+        self.tie_creates: dict[str, dict] = {}
+        self.tie_updates: dict[str, tuple[dict, dict]] = {}
+        self.history: list[tuple] = []
+        known = dict(known)
+        known_ties = dict(known_ties)
+        for actor in actors:
+            before = known.get(actor["id"])
+            if before is None:
+                record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by)
+                self.history.append(("actor", record["id"], "create", by, None, record))
+                known[record["id"]] = self.actor_creates[record["id"]] = record
+                self.summary["actors"]["created"] += 1
+                continue
+            diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
+            if before["deleted_at"]:
+                diff["deleted_at"] = None
+            if diff:
+                after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+                self.history.append(("actor", after["id"], "restore" if before["deleted_at"] else "update", by, before, after))
+                known[after["id"]] = after
+                if after["id"] in self.actor_creates:
+                    self.actor_creates[after["id"]] = after
+                else:
+                    self.actor_updates[after["id"]] = (self.actor_updates.get(after["id"], (before,))[0], after)
+                self.summary["actors"]["updated"] += 1
+            else:
+                self.summary["actors"]["unchanged"] += 1
+
+        for tie in ties:
+            _check_ends(tie, known)
+            before = known_ties.get(tie["id"])
+            if before is None:
+                record = _new_tie({**_TIE_DEFAULTS, **tie}, by)
+                self.history.append(("tie", record["id"], "create", by, None, record))
+                self.tie_creates[record["id"]] = record
+                known_ties[record["id"]] = _tie_as_stored(record)
+                self.summary["ties"]["created"] += 1
+                continue
+            diff = changed_fields(before, tie, TIE_DATA_FIELDS)
+            if before["deleted_at"]:
+                diff["deleted_at"] = None
+            if diff:
+                after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+                self.history.append(("tie", after["id"], "update", by, before, after))
+                # a tie's ends never change (as in SQLite, where the UPDATE leaves them)
+                stored = {**after, "source_id": before["source_id"], "target_id": before["target_id"]}
+                if after["id"] in self.tie_creates:
+                    self.tie_creates[after["id"]] = stored
+                else:
+                    self.tie_updates[after["id"]] = (self.tie_updates.get(after["id"], (before,))[0], stored)
+                known_ties[after["id"]] = _tie_as_stored(stored)
+                self.summary["ties"]["updated"] += 1
+            else:
+                self.summary["ties"]["unchanged"] += 1
 
 
 def _check_ends(tie: dict, actors: dict[str, dict | None]) -> None:
@@ -428,21 +539,21 @@ class Neo4jStore:
 
         Idempotent (``IF NOT EXISTS``); actor id, tie id (a relationship uniqueness constraint),
         user id and username, token id and hash, history seq are unique; ``Actor.name_folded``
-        has a range and a text index.
+        has a range and a text index. Then discards what abandoned staged imports left
+        (:meth:`discard_abandoned_imports`).
         """
         with self._errors():
             driver = self._get_driver()
             for statement in queries.statements("schema"):
                 driver.execute_query(statement, routing_=RoutingControl.WRITE, database_=self.database)
+        self.discard_abandoned_imports()
 
     # actors -------------------------------------------------------------------------------
     def get_actor(self, actor_id: str, *, include_deleted: bool = False) -> dict | None:
         """The actor with ``actor_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
         rows = self._query("actor_get", id=actor_id)
-        if not rows:
-            return None
-        actor = _actor(rows[0]["actor"])
-        if actor["deleted_at"] and not include_deleted:
+        actor = _visible(_actor, rows[0]["actor"], False) if rows else None
+        if actor is None or actor["deleted_at"] and not include_deleted:
             return None
         return actor
 
@@ -474,7 +585,7 @@ class Neo4jStore:
 
         def work(w: _Work) -> dict:
             if actor.get("id"):
-                if w.actor(actor["id"]) is not None:
+                if w.actor(actor["id"], include_staged=True) is not None:
                     raise Conflict(f"an actor with id {actor['id']!r} already exists")
                 actor_id = actor["id"]
             else:
@@ -594,10 +705,8 @@ class Neo4jStore:
     def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None:
         """The tie with ``tie_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
         rows = self._query("tie_get", id=tie_id)
-        if not rows:
-            return None
-        tie = _tie(rows[0]["tie"])
-        if tie["deleted_at"] and not include_deleted:
+        tie = _visible(_tie, rows[0]["tie"], False) if rows else None
+        if tie is None or tie["deleted_at"] and not include_deleted:
             return None
         return tie
 
@@ -622,7 +731,7 @@ class Neo4jStore:
         def work(w: _Work) -> dict:
             _check_ends(tie, w.actors([tie["source_id"], tie["target_id"]]))
             if tie.get("id"):
-                if w.tie(tie["id"]) is not None:
+                if w.tie(tie["id"], include_staged=True) is not None:
                     raise Conflict(f"a tie with id {tie['id']!r} already exists")
                 tie_id = tie["id"]
             else:
@@ -675,90 +784,192 @@ class Neo4jStore:
 
     # batches ------------------------------------------------------------------------------
     def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
-        """Upsert actors then ties by id in ONE write transaction: all or nothing.
+        """Upsert actors then ties by id, all or nothing as every reader sees it.
 
-        Existing records are read in bulk, diffs computed with :func:`common.changed_fields`
-        (a deleted record in the batch is restored), then written with ``UNWIND $rows`` statements
-        of :data:`BATCH_SIZE` rows. A tie whose end is missing or deleted raises
-        :class:`ValidationError` and nothing is written.
+        Existing records are read in bulk and diffs computed with :func:`common.changed_fields`
+        (a deleted record in the batch is restored). A tie whose end is missing or deleted raises
+        :class:`ValidationError` before anything is written. Up to :data:`STAGE_THRESHOLD` rows
+        go in ONE write transaction; larger batches are staged (see :meth:`_apply_staged`), since
+        one Neo4j transaction holding 100,000s of new records and their history runs out of
+        transaction memory. :class:`Conflict` when a concurrent write takes an id or changes a
+        record the batch updates.
 
         Returns ``{"actors": {"created", "updated", "unchanged"}, "ties": {...}}`` counts.
         """
         actors = list(actors)
         ties = list(ties)
+        if len(actors) + len(ties) > STAGE_THRESHOLD:
+            return self._apply_staged(actors, ties, by)
 
         def work(w: _Work) -> dict:
-            summary = {
-                "actors": {"created": 0, "updated": 0, "unchanged": 0},
-                "ties": {"created": 0, "updated": 0, "unchanged": 0},
-            }
             known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
-            actor_writes: dict[str, dict] = {}
-            for actor in actors:
-                before = known.get(actor["id"])
-                if before is None:
-                    record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by)
-                    w.history("actor", record["id"], "create", by, None, record)
-                    known[record["id"]] = actor_writes[record["id"]] = record
-                    summary["actors"]["created"] += 1
-                    continue
-                diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
-                if before["deleted_at"]:
-                    diff["deleted_at"] = None
-                if diff:
-                    after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
-                    w.history("actor", after["id"], "restore" if before["deleted_at"] else "update", by, before, after)
-                    known[after["id"]] = actor_writes[after["id"]] = after
-                    summary["actors"]["updated"] += 1
-                else:
-                    summary["actors"]["unchanged"] += 1
-
-            known_ties = w.ties([t["id"] for t in ties])
-            tie_creates: dict[str, dict] = {}
-            tie_updates: dict[str, dict] = {}
-            for tie in ties:
-                _check_ends(tie, known)
-                before = known_ties.get(tie["id"])
-                if before is None:
-                    record = _new_tie({**_TIE_DEFAULTS, **tie}, by)
-                    w.history("tie", record["id"], "create", by, None, record)
-                    tie_creates[record["id"]] = record
-                    known_ties[record["id"]] = _tie_as_stored(record)
-                    summary["ties"]["created"] += 1
-                    continue
-                diff = changed_fields(before, tie, TIE_DATA_FIELDS)
-                if before["deleted_at"]:
-                    diff["deleted_at"] = None
-                if diff:
-                    after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
-                    w.history("tie", after["id"], "update", by, before, after)
-                    # a tie's ends never change (as in SQLite, where the UPDATE leaves them)
-                    stored = {**after, "source_id": before["source_id"], "target_id": before["target_id"]}
-                    if after["id"] in tie_creates:
-                        tie_creates[after["id"]] = stored
-                    else:
-                        tie_updates[after["id"]] = stored
-                    known_ties[after["id"]] = _tie_as_stored(stored)
-                    summary["ties"]["updated"] += 1
-                else:
-                    summary["ties"]["unchanged"] += 1
-
+            plan = _BatchPlan(actors, ties, known, w.ties([t["id"] for t in ties]), by)
+            for entry in plan.history:
+                w.history(*entry)
+            actor_writes = {**plan.actor_creates, **{i: after for i, (_, after) in plan.actor_updates.items()}}
             for chunk in _chunks([_actor_props(a) for a in actor_writes.values()]):
                 w.run("actor_upsert", rows=chunk)
-            create_rows = [{"source_id": t["source_id"], "target_id": t["target_id"], "props": _tie_props(t)}
-                           for t in tie_creates.values()]
-            for chunk in _chunks(create_rows):
-                written = w.value("tie_create", "written", rows=chunk)
-                if written != len(chunk):  # cannot happen after _check_ends; never commit half a batch
-                    raise RuntimeError(f"created {written} of {len(chunk)} ties")
-            for chunk in _chunks([{"id": t["id"], "props": _tie_props(t)} for t in tie_updates.values()]):
+            self._create_ties(w, plan.tie_creates.values())
+            updates = [{"id": t["id"], "props": _tie_props(t)} for _, t in plan.tie_updates.values()]
+            for chunk in _chunks(updates):
                 w.run("tie_update", rows=chunk)
-            return summary
+            return plan.summary
 
         try:
             return self._write(work)
         except neo4j_errors.ConstraintError as exc:
             raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
+
+    @staticmethod
+    def _create_ties(w: _Work, records: Iterable[dict], staged: str | None = None) -> None:
+        rows = [{"source_id": t["source_id"], "target_id": t["target_id"],
+                 "props": {**_tie_props(t), **({"staged": staged} if staged else {})}} for t in records]
+        for chunk in _chunks(rows):
+            written = w.value("tie_create", "written", rows=chunk)
+            if written != len(chunk):  # an end vanished (a concurrent hard delete): never commit half
+                raise Conflict(f"created {written} of {len(chunk)} ties: an end disappeared meanwhile")
+
+    def _apply_staged(self, actors: list[dict], ties: list[dict], by: str) -> dict:
+        """A large batch: new records staged in committed chunks, published in one short transaction.
+
+        1. Existing records are read in read transactions and the batch planned
+           (:class:`_BatchPlan`); invalid ties fail here, before any write.
+        2. An ``(:Import {id, state: 'staging'})`` node is created and :data:`STAGE_CHUNK` new
+           actors, ties or history entries per transaction are written with ``staged: <import id>``.
+           Every read query skips rows with that marker, so readers see none of them.
+        3. One transaction checks that the records to update did not change since step 1 (else
+           :class:`Conflict`) and that every tie end is still live, writes the updates and their
+           history, removes the markers and the Import node.
+
+        A failure in 2 or 3 discards the staged rows (:meth:`discard_abandoned_imports` does it
+        later when the process or the server died meanwhile); readers never see any of them.
+        History sequence numbers of staged entries are reserved in step 2, and step 3 takes at
+        least one more, so :meth:`revision` moves when the rows become visible (a failed import
+        leaves a gap in the numbers).
+        """
+        known: dict[str, dict] = {}
+        known_ties: dict[str, dict] = {}
+        actor_ids = sorted({a["id"] for a in actors} | {t[e] for t in ties for e in ("source_id", "target_id")})
+        tie_ids = sorted({t["id"] for t in ties})
+        for chunk in _chunks(actor_ids, STAGE_CHUNK):
+            known.update(self._read(lambda w, c=chunk: w.actors(c, include_staged=True)))
+        for chunk in _chunks(tie_ids, STAGE_CHUNK):
+            known_ties.update(self._read(lambda w, c=chunk: w.ties(c, include_staged=True)))
+        busy = sorted(i for i, r in (*known.items(), *known_ties.items()) if r.get("staged"))
+        if busy:
+            raise Conflict(f"another import is writing {busy[0]!r} (and {len(busy) - 1} more); try again when it is done")
+        plan = _BatchPlan(actors, ties, known, known_ties, by)
+
+        import_id: str | None = uuid.uuid4().hex
+        staged_history = [e for e in plan.history if e[1] in plan.actor_creates or e[1] in plan.tie_creates]
+        publish_history = [e for e in plan.history if not (e[1] in plan.actor_creates or e[1] in plan.tie_creates)]
+
+        def begin(w: _Work) -> int:
+            w.run("import_begin", id=import_id, by=by, now=now_iso())
+            return w.value("history_reserve", "last", n=len(staged_history))
+
+        if staged_history:
+            self.discard_abandoned_imports()
+            last_seq = self._write(begin)
+        else:  # only updates (or nothing): no rows to stage, one transaction
+            last_seq = first_seq = 0
+            import_id = None
+        first_seq = last_seq - len(staged_history) + 1
+        try:
+            if import_id:
+                self._stage(import_id, plan, staged_history, first_seq)
+
+            def publish(w: _Work) -> None:
+                if import_id and not w.value("import_touch", "alive", id=import_id, state="staging", now=now_iso()):
+                    raise Conflict("the import was discarded while it was loading (lease ran out); run it again")
+                current = w.actors(plan.actor_updates)
+                for actor_id, (before, _) in plan.actor_updates.items():
+                    if current.get(actor_id) != before:
+                        raise Conflict(f"actor {actor_id!r} changed while the batch was loading; run it again")
+                current_ties = w.ties(plan.tie_updates)
+                for tie_id, (before, _) in plan.tie_updates.items():
+                    if current_ties.get(tie_id) != before:
+                        raise Conflict(f"tie {tie_id!r} changed while the batch was loading; run it again")
+                for chunk in _chunks([_actor_props(after) for _, after in plan.actor_updates.values()]):
+                    w.run("actor_upsert", rows=chunk)
+                ends = {t[e] for t in (*plan.tie_creates.values(), *(a for _, a in plan.tie_updates.values()))
+                        for e in ("source_id", "target_id")} - set(plan.actor_creates)
+                gone = {r["id"] for chunk in _chunks(sorted(ends)) for r in w.run("actors_not_live", ids=chunk)}
+                if gone:
+                    tie = next(t for t in (*plan.tie_creates.values(), *(a for _, a in plan.tie_updates.values()))
+                               if t["source_id"] in gone or t["target_id"] in gone)
+                    _check_ends(tie, {i: ({"deleted_at": "gone"} if i in gone else {}) for i in (tie["source_id"], tie["target_id"])})
+                updates = [{"id": t["id"], "props": _tie_props(t)} for _, t in plan.tie_updates.values()]
+                for chunk in _chunks(updates):
+                    w.run("tie_update", rows=chunk)
+                for entry in publish_history:
+                    w.history(*entry)
+                if import_id and not publish_history:
+                    w.run("history_reserve", n=1)  # move the revision now that the rows show
+                for chunk in _chunks(sorted(plan.actor_creates), PUBLISH_CHUNK):
+                    w.run("unstage_actors", ids=chunk, import_id=import_id)
+                for chunk in _chunks(sorted(plan.tie_creates), PUBLISH_CHUNK):
+                    w.run("unstage_ties", ids=chunk, import_id=import_id)
+                for start in range(first_seq, last_seq + 1, PUBLISH_CHUNK):
+                    w.run("unstage_history", first=start, last=min(start + PUBLISH_CHUNK - 1, last_seq), import_id=import_id)
+                if import_id:
+                    w.run("import_end", id=import_id)
+
+            self._write(publish)
+        except BaseException as exc:
+            if import_id is not None:
+                # when the server is gone this fails too; discard_abandoned_imports cleans up later
+                with contextlib.suppress(Exception):
+                    self._write(lambda w: w.run("import_fail", id=import_id, now=now_iso()))
+                    self._discard_import(import_id)
+            if isinstance(exc, neo4j_errors.ConstraintError):
+                raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
+            raise
+        return plan.summary
+
+    def _stage(self, import_id: str, plan: "_BatchPlan", history: list[tuple], first_seq: int) -> None:
+        """Write the plan's new actors, ties and their history in committed, invisible chunks."""
+        now_rows = [("actor", _actor_props(a)) for a in plan.actor_creates.values()]
+        tie_rows = [("tie", t) for t in plan.tie_creates.values()]
+        history_rows = [("history", _history_row(e, first_seq + i, import_id)) for i, e in enumerate(history)]
+        for chunk in _chunks(now_rows + tie_rows + history_rows, STAGE_CHUNK):
+
+            def work(w: _Work, chunk=chunk) -> None:
+                if not w.value("import_touch", "alive", id=import_id, state="staging", now=now_iso()):
+                    raise Conflict("the import was discarded while it was loading (lease ran out); run it again")
+                by_kind: dict[str, list] = defaultdict(list)
+                for kind, row in chunk:
+                    by_kind[kind].append(row)
+                if by_kind["actor"]:
+                    w.run("actor_create_staged", rows=[{**r, "staged": import_id} for r in by_kind["actor"]])
+                if by_kind["tie"]:
+                    self._create_ties(w, by_kind["tie"], staged=import_id)
+                if by_kind["history"]:
+                    w.run("history_append", rows=by_kind["history"])
+
+            self._write(work)
+
+    def _discard_import(self, import_id: str) -> None:
+        """Delete the staged rows of one import (chunked auto-commit statements), then its node."""
+        with self._errors(), self._session() as session:
+            for name in ("import_discard_ties", "import_discard_history", "import_discard_actors"):
+                session.run(queries.load(name), {"id": import_id}).consume()
+        self._query("import_end", write=True, id=import_id)
+
+    def discard_abandoned_imports(self, lease_s: float | None = None) -> int:
+        """Delete what failed or dead staged imports left (invisible rows); returns how many imports.
+
+        An import is abandoned when it failed, or when its last chunk is older than ``lease_s``
+        seconds (default :data:`IMPORT_LEASE_S`; its process or the server died mid-way). Runs
+        before every staged batch and in :meth:`init_schema`.
+        """
+        lease = IMPORT_LEASE_S if lease_s is None else lease_s
+        cutoff = (_dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(seconds=lease)).isoformat(
+            timespec="milliseconds").replace("+00:00", "Z")
+        claimed = [r["id"] for r in self._query("imports_claim_abandoned", write=True, cutoff=cutoff, now=now_iso())]
+        for import_id in claimed:
+            self._discard_import(import_id)
+        return len(claimed)
 
     # graph queries ------------------------------------------------------------------------
     @staticmethod
