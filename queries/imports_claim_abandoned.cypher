@@ -2,6 +2,6 @@
 // (their process died). The claim takes each Import node's write lock, so a publish and a
 // cleaner never both win the same import.
 MATCH (i:Import)
-WHERE i.state = 'failed' OR i.touched_at < $cutoff
+WHERE i.state = 'failed' OR (i.state IN ['staging', 'discarding'] AND i.touched_at < $cutoff)
 SET i.state = 'discarding', i.touched_at = $now
 RETURN i.id AS id

@@ -1,6 +1,6 @@
 // list_ties without an actor: optional type filter, total before paging, one page by id.
 MATCH (s:Actor)-[r:TIE]->(t:Actor)
-WHERE r.staged IS NULL
+WHERE (r.staged IS NULL OR EXISTS { MATCH (imp:Import {id: r.staged}) WHERE imp.state = 'published' })
   AND ($include_deleted OR r.deleted_at IS NULL)
   AND ($type IS NULL OR r.type = $type)
 WITH r, s, t

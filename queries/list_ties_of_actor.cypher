@@ -1,7 +1,7 @@
 // list_ties for one actor (either end): optional type filter, total before paging, one page by id.
 MATCH (:Actor {id: $actor_id})-[r:TIE]-(:Actor)
 WITH DISTINCT r
-WHERE r.staged IS NULL
+WHERE (r.staged IS NULL OR EXISTS { MATCH (imp:Import {id: r.staged}) WHERE imp.state = 'published' })
   AND ($include_deleted OR r.deleted_at IS NULL)
   AND ($type IS NULL OR r.type = $type)
 WITH r

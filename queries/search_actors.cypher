@@ -2,7 +2,7 @@
 // aliases, the total before paging, and one page. With $q: exact name first, then prefix, then
 // the rest; always then by folded name and id (as the SQLite store orders).
 MATCH (a:Actor)
-WHERE a.staged IS NULL
+WHERE (a.staged IS NULL OR EXISTS { MATCH (imp:Import {id: a.staged}) WHERE imp.state = 'published' })
   AND ($include_deleted OR a.deleted_at IS NULL)
   AND ($kind IS NULL OR a.kind = $kind)
   AND ($tag IS NULL OR $tag IN a.tags)

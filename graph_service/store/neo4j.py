@@ -11,6 +11,9 @@ Graph model
   description, attributes, created_at, ...}]->(:Actor)``: one relationship type; the tie's own
   type is the ``type`` property, so no statement needs a dynamic relationship type. ``source_id``
   and ``target_id`` are the ends' ids and are not stored on the relationship.
+- Rows of a large batch being loaded carry ``staged: <import id>`` and an
+  ``(:Import {id, state, by, started_at, touched_at})`` node tracks it; every read query shows such
+  a row only when its Import is ``published`` (see :meth:`Neo4jStore._apply_staged`).
 - ``(:HistoryEntry {seq, entity_type, entity_id, action, at, by, before, after})`` with ``seq``
   from a ``(:Sequence {name: 'history'})`` counter; ``before``/``after`` are JSON strings.
 - ``(:User {id, username, username_key, ...})`` and ``(:ApiToken {id, user_id, token_hash,
@@ -32,7 +35,9 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import random
 import threading
+import time
 import uuid
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Iterator
@@ -64,17 +69,17 @@ STAGE_THRESHOLD = 5000
 #: Records (actors, ties, history entries) per committed staging transaction.
 STAGE_CHUNK = 5000
 
-#: Records per marker-removing statement in the publishing transaction.
-PUBLISH_CHUNK = 10000
-
 #: Seconds after its last chunk when a staging import counts as abandoned (its process died).
 IMPORT_LEASE_S = 600.0
 
-#: Driver settings: fail fast (seconds, not minutes) when the server cannot be reached.
+#: Driver settings: fail fast (about a second) when the server cannot be reached. The driver's
+#: own retries are off (they would wait 1 s, then 2 s... on a server that is down);
+#: :meth:`Neo4jStore._retrying` retries instead.
 DRIVER_CONFIG: dict[str, Any] = {
-    "connection_timeout": 3.0,
-    "connection_acquisition_timeout": 5.0,
-    "max_transaction_retry_time": 2.0,
+    "connection_timeout": 1.0,
+    "connection_acquisition_timeout": 2.0,
+    "max_transaction_retry_time": 0.0,
+    "initial_retry_delay": 0.0,
     "max_connection_lifetime": 3600,
     # Server notifications go to the driver's logger; never turn them into Python warnings
     # (the test suite treats warnings as errors, and ``python -X dev`` would enable them).
@@ -83,6 +88,13 @@ DRIVER_CONFIG: dict[str, Any] = {
     "notifications_disabled_classifications": ["UNRECOGNIZED"],
     "user_agent": "graph-service",
 }
+
+#: Seconds to keep retrying a transaction that failed transiently (deadlock, leader switch).
+TRANSIENT_RETRY_S = 5.0
+
+#: Quick retries (0.1 s apart) when no connection could be had: one after a server restart
+#: finds the pool's dead connections, a second that the server is really down.
+CONNECT_RETRIES = 2
 
 ACTOR_KEYS = (
     "id", "name", "kind", "aliases", "description", "tags", "country", "city", "contact_details",
@@ -278,36 +290,37 @@ class _Work:
     # ``include_staged``; then the record carries ``staged`` (the import id).
     def actor(self, actor_id: str, *, include_staged: bool = False) -> dict | None:
         rows = self.run("actor_get", id=actor_id)
-        return _visible(_actor, rows[0]["actor"], include_staged) if rows else None
+        return _visible(_actor, rows[0], "actor", include_staged) if rows else None
 
     def actors(self, ids: Iterable[str], *, include_staged: bool = False) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for chunk in _chunks(sorted(set(ids))):
             for row in self.run("actors_by_ids", ids=chunk):
-                record = _visible(_actor, row["actor"], include_staged)
+                record = _visible(_actor, row, "actor", include_staged)
                 if record is not None:
                     out[record["id"]] = record
         return out
 
     def tie(self, tie_id: str, *, include_staged: bool = False) -> dict | None:
         rows = self.run("tie_get", id=tie_id)
-        return _visible(_tie, rows[0]["tie"], include_staged) if rows else None
+        return _visible(_tie, rows[0], "tie", include_staged) if rows else None
 
     def ties(self, ids: Iterable[str], *, include_staged: bool = False) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for chunk in _chunks(sorted(set(ids))):
             for row in self.run("ties_by_ids", ids=chunk):
-                record = _visible(_tie, row["tie"], include_staged)
+                record = _visible(_tie, row, "tie", include_staged)
                 if record is not None:
                     out[record["id"]] = record
         return out
 
 
-def _visible(convert: Callable[[dict], dict], props: dict, include_staged: bool) -> dict | None:
-    """``convert(props)``; ``None`` for a staged row unless ``include_staged`` (then it keeps ``staged``)."""
-    if props.get("staged") is None:
-        return convert(props)
-    return {**convert(props), "staged": props["staged"]} if include_staged else None
+def _visible(convert: Callable[[dict], dict], row, key: str, include_staged: bool) -> dict | None:
+    """``convert(row[key])``; ``None`` for a row of an unpublished import (``row["visible"]`` false)
+    unless ``include_staged``, which then keeps ``staged`` (the import id) in the record."""
+    if row["visible"]:
+        return convert(row[key])
+    return {**convert(row[key]), "staged": row[key]["staged"]} if include_staged else None
 
 
 def _history_row(entry: tuple, seq: int, staged: str | None = None) -> dict:
@@ -476,26 +489,62 @@ class Neo4jStore:
         """Translate driver errors: unreachable/unauthorised -> StoreUnavailable."""
         try:
             yield
+        except neo4j_errors.AuthError as exc:
+            raise StoreUnavailable(self._refused(exc)) from exc
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is not available: {exc}") from exc
         except neo4j_errors.ClientError as exc:
-            if (exc.code or "").startswith("Neo.ClientError.Database."):
+            code = exc.code or ""
+            if code.startswith("Neo.ClientError.Security."):  # e.g. AuthenticationRateLimit after wrong passwords
+                raise StoreUnavailable(self._refused(exc)) from exc
+            if code.startswith("Neo.ClientError.Database."):
                 raise StoreUnavailable(f"Neo4j database {self.database!r} at {self.uri}: {exc}") from exc
             raise
         except OSError as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is not reachable: {exc}") from exc
 
+    @staticmethod
+    def _retrying(call: Callable[[], Any]) -> Any:
+        """``call()``, repeated on retryable driver errors: transient ones (deadlocks) with growing
+        pauses for up to :data:`TRANSIENT_RETRY_S`, connectivity ones :data:`CONNECT_RETRIES`
+        times 0.1 s apart, so a server that is down fails in well under a second."""
+        began = time.monotonic()
+        delay = 0.05
+        connect_failures = 0
+        while True:
+            try:
+                return call()
+            except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
+                if not exc.is_retryable():
+                    raise
+                if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired)):
+                    connect_failures += 1
+                    if connect_failures > CONNECT_RETRIES:
+                        raise
+                    time.sleep(0.1)
+                    continue
+                if time.monotonic() - began > TRANSIENT_RETRY_S:
+                    raise
+                time.sleep(delay * random.uniform(0.8, 1.2))
+                delay = min(delay * 2, 1.0)
+
+    def _refused(self, exc: neo4j_errors.Neo4jError) -> str:
+        return (f"Neo4j at {self.uri} refused the user name or password (user {self.username!r}; check "
+                f"NEO4J_USERNAME and NEO4J_PASSWORD): {exc.message or exc.code}")
+
     def _query(self, query_name: str, /, *, write: bool = False, **params) -> list:
         """Run one catalogue statement with ``Driver.execute_query``; returns its records."""
-        with self._errors():
-            driver = self._get_driver()
-            result = driver.execute_query(
+
+        def call() -> list:
+            return self._get_driver().execute_query(
                 queries.load(query_name),
                 parameters_=params,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
                 database_=self.database,
-            )
-            return result.records
+            ).records
+
+        with self._errors():
+            return self._retrying(call)
 
     def _session(self):
         driver = self._get_driver()
@@ -504,8 +553,12 @@ class Neo4jStore:
 
     def _read(self, work: Callable[[_Work], Any]) -> Any:
         """Run ``work`` in a managed read transaction (retried on transient errors)."""
-        with self._errors(), self._session() as session:
-            return session.execute_read(lambda tx: work(_Work(tx)))
+        def call() -> Any:
+            with self._session() as session:
+                return session.execute_read(lambda tx: work(_Work(tx)))
+
+        with self._errors():
+            return self._retrying(call)
 
     def _write(self, work: Callable[[_Work], Any]) -> Any:
         """Run ``work`` in a managed write transaction; its history entries are appended last.
@@ -520,8 +573,12 @@ class Neo4jStore:
             w.flush_history()
             return result
 
-        with self._errors(), self._session() as session:
-            return session.execute_write(run)
+        def call() -> Any:
+            with self._session() as session:
+                return session.execute_write(run)
+
+        with self._errors():
+            return self._retrying(call)
 
     def close(self) -> None:
         """Close the driver (a later call opens a new one)."""
@@ -552,7 +609,7 @@ class Neo4jStore:
     def get_actor(self, actor_id: str, *, include_deleted: bool = False) -> dict | None:
         """The actor with ``actor_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
         rows = self._query("actor_get", id=actor_id)
-        actor = _visible(_actor, rows[0]["actor"], False) if rows else None
+        actor = _visible(_actor, rows[0], "actor", False) if rows else None
         if actor is None or actor["deleted_at"] and not include_deleted:
             return None
         return actor
@@ -705,7 +762,7 @@ class Neo4jStore:
     def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None:
         """The tie with ``tie_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
         rows = self._query("tie_get", id=tie_id)
-        tie = _visible(_tie, rows[0]["tie"], False) if rows else None
+        tie = _visible(_tie, rows[0], "tie", False) if rows else None
         if tie is None or tie["deleted_at"] and not include_deleted:
             return None
         return tie
@@ -836,10 +893,11 @@ class Neo4jStore:
            (:class:`_BatchPlan`); invalid ties fail here, before any write.
         2. An ``(:Import {id, state: 'staging'})`` node is created and :data:`STAGE_CHUNK` new
            actors, ties or history entries per transaction are written with ``staged: <import id>``.
-           Every read query skips rows with that marker, so readers see none of them.
+           Every read query shows a row with that marker only once its Import is ``published``.
         3. One transaction checks that the records to update did not change since step 1 (else
            :class:`Conflict`) and that every tie end is still live, writes the updates and their
-           history, removes the markers and the Import node.
+           history and sets the Import ``published``: all new rows appear at once.
+        4. The markers are dropped in chunks and the Import node deleted (visibility unchanged).
 
         A failure in 2 or 3 discards the staged rows (:meth:`discard_abandoned_imports` does it
         later when the process or the server died meanwhile); readers never see any of them.
@@ -906,14 +964,8 @@ class Neo4jStore:
                     w.history(*entry)
                 if import_id and not publish_history:
                     w.run("history_reserve", n=1)  # move the revision now that the rows show
-                for chunk in _chunks(sorted(plan.actor_creates), PUBLISH_CHUNK):
-                    w.run("unstage_actors", ids=chunk, import_id=import_id)
-                for chunk in _chunks(sorted(plan.tie_creates), PUBLISH_CHUNK):
-                    w.run("unstage_ties", ids=chunk, import_id=import_id)
-                for start in range(first_seq, last_seq + 1, PUBLISH_CHUNK):
-                    w.run("unstage_history", first=start, last=min(start + PUBLISH_CHUNK - 1, last_seq), import_id=import_id)
                 if import_id:
-                    w.run("import_end", id=import_id)
+                    w.run("import_publish", id=import_id, now=now_iso())
 
             self._write(publish)
         except BaseException as exc:
@@ -925,6 +977,11 @@ class Neo4jStore:
             if isinstance(exc, neo4j_errors.ConstraintError):
                 raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
             raise
+        if import_id:
+            # visible already; dropping the markers only spares later reads a lookup (a crash
+            # here leaves that to discard_abandoned_imports)
+            with contextlib.suppress(StoreUnavailable):
+                self._normalise_import(import_id)
         return plan.summary
 
     def _stage(self, import_id: str, plan: "_BatchPlan", history: list[tuple], first_seq: int) -> None:
@@ -951,17 +1008,25 @@ class Neo4jStore:
 
     def _discard_import(self, import_id: str) -> None:
         """Delete the staged rows of one import (chunked auto-commit statements), then its node."""
+        self._run_each(import_id, ("import_discard_ties", "import_discard_history", "import_discard_actors"))
+
+    def _normalise_import(self, import_id: str) -> None:
+        """Drop a published import's markers (chunked auto-commit statements), then its node."""
+        self._run_each(import_id, ("import_normalise_ties", "import_normalise_history", "import_normalise_actors"))
+
+    def _run_each(self, import_id: str, names: tuple[str, ...]) -> None:
         with self._errors(), self._session() as session:
-            for name in ("import_discard_ties", "import_discard_history", "import_discard_actors"):
+            for name in names:
                 session.run(queries.load(name), {"id": import_id}).consume()
         self._query("import_end", write=True, id=import_id)
 
     def discard_abandoned_imports(self, lease_s: float | None = None) -> int:
-        """Delete what failed or dead staged imports left (invisible rows); returns how many imports.
+        """Finish what failed or dead staged imports left; returns how many imports it took over.
 
-        An import is abandoned when it failed, or when its last chunk is older than ``lease_s``
-        seconds (default :data:`IMPORT_LEASE_S`; its process or the server died mid-way). Runs
-        before every staged batch and in :meth:`init_schema`.
+        An import is abandoned when it failed, or when it was last touched more than ``lease_s``
+        seconds ago (default :data:`IMPORT_LEASE_S`; its process or the server died mid-way).
+        Unpublished ones lose their (invisible) rows; published ones their markers. Runs before
+        every staged batch and in :meth:`init_schema`.
         """
         lease = IMPORT_LEASE_S if lease_s is None else lease_s
         cutoff = (_dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(seconds=lease)).isoformat(
@@ -969,7 +1034,10 @@ class Neo4jStore:
         claimed = [r["id"] for r in self._query("imports_claim_abandoned", write=True, cutoff=cutoff, now=now_iso())]
         for import_id in claimed:
             self._discard_import(import_id)
-        return len(claimed)
+        published = [r["id"] for r in self._query("imports_claim_published", write=True, cutoff=cutoff, now=now_iso())]
+        for import_id in published:
+            self._normalise_import(import_id)
+        return len(claimed) + len(published)
 
     # graph queries ------------------------------------------------------------------------
     @staticmethod

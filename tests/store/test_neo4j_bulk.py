@@ -25,7 +25,6 @@ def staged_store(neo4j_store, monkeypatch):
     """The Neo4j store staging every batch, a few records per chunk (many chunks on little data)."""
     monkeypatch.setattr(neo4j_module, "STAGE_THRESHOLD", 0)
     monkeypatch.setattr(neo4j_module, "STAGE_CHUNK", 3)
-    monkeypatch.setattr(neo4j_module, "PUBLISH_CHUNK", 2)
     return neo4j_store
 
 
@@ -199,3 +198,22 @@ def test_kill_9_during_a_big_neo4j_batch_leaves_the_store_as_it_was(neo4j_store)
     assert (contract.snapshot(store), store.export_records()) == before
     more, _ = graph(3, "after")
     assert store.apply_batch(more, [], by="after")["actors"]["created"] == 3
+
+
+def test_a_published_import_whose_markers_were_left_stays_visible_and_is_tidied(staged_store, monkeypatch):
+    store = staged_store
+    monkeypatch.setattr(Neo4jStore, "_normalise_import", lambda self, import_id: None)  # "crashed" right after publishing
+    actors, ties = graph(7, "new")
+    store.apply_batch(actors, ties, by="import")
+    assert leftovers(store)["imports"] == 1 and leftovers(store)["ties"] == 7
+    seen = (contract.snapshot(store), store.export_records(), store.history("new00002"), store.ego_network("new00000", 2))
+    assert seen[0][0]["actors_total"] == 7 and [h["action"] for h in seen[2]] == ["create"]
+    store.update_actor("new00002", {"city": "Oslo"}, by="editor")  # a published row takes edits
+    monkeypatch.undo()
+    assert store.discard_abandoned_imports(lease_s=0) == 1
+    assert leftovers(store) == NOTHING_LEFT
+    assert store.get_actor("new00002")["city"] == "Oslo"
+    assert [h["action"] for h in store.history("new00002")] == ["create", "update"]
+    ego = store.ego_network("new00000", 2)
+    assert contract.ids(ego["actors"]) == contract.ids(seen[3]["actors"]) and ego["ties"] == seen[3]["ties"]
+    assert store.stats()["ties_total"] == 7
