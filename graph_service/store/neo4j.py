@@ -323,15 +323,32 @@ def _visible(convert: Callable[[dict], dict], row, key: str, include_staged: boo
     return {**convert(row[key]), "staged": row[key]["staged"]} if include_staged else None
 
 
-def _history_row(entry: tuple, seq: int, staged: str | None = None) -> dict:
-    """A ``history_append`` row for ``(entity_type, entity_id, action, by, before, after)``."""
-    entity_type, entity_id, action, by, before, after = entry
-    row = {"seq": seq, "entity_type": entity_type, "entity_id": entity_id, "action": action, "at": now_iso(),
-           "by": by, "before": None if before is None else _dumps(before),
-           "after": None if after is None else _dumps(after)}
-    if staged:
-        row["staged"] = staged
-    return row
+# Column order of the list-shaped rows of the staging statements (``queries/*_staged.cypher``
+# name the same properties at the same positions): lists pack several times faster than maps
+# in the driver, which is what bounds a big load.
+STAGED_ACTOR_COLUMNS = (
+    "id", "name", "name_folded", "aliases", "aliases_folded", "kind", "description", "tags", "country", "city",
+    "contact_details", "attributes", "source", "created_at", "created_by", "updated_at", "updated_by", "deleted_at",
+)
+STAGED_TIE_COLUMNS = (
+    "source_id", "target_id", "id", "type", "label", "directed", "strength", "since", "until", "last_contact",
+    "source", "description", "attributes", "created_at", "created_by", "updated_at", "updated_by", "deleted_at",
+)
+STAGED_HISTORY_COLUMNS = ("seq", "entity_type", "entity_id", "action", "at", "by", "before", "after")
+
+
+def _staged_row(kind: str, record: dict, at: str, seq: int = 0) -> list:
+    """The list row of ``*_staged`` statement ``kind`` ("actor", "tie", or "history" for a
+    ``(entity_type, entity_id, action, by, before, after)`` entry with sequence ``seq``)."""
+    if kind == "actor":
+        props = _actor_props(record)
+        return [props[k] for k in STAGED_ACTOR_COLUMNS]
+    if kind == "tie":
+        props = {**_tie_props(record), "source_id": record["source_id"], "target_id": record["target_id"]}
+        return [props[k] for k in STAGED_TIE_COLUMNS]
+    entity_type, entity_id, action, by, before, after = record
+    return [seq, entity_type, entity_id, action, at, by, None if before is None else _dumps(before),
+            None if after is None else _dumps(after)]
 
 
 class _BatchPlan:
@@ -356,10 +373,11 @@ class _BatchPlan:
         self.history: list[tuple] = []
         known = dict(known)
         known_ties = dict(known_ties)
+        now = now_iso()  # one batch, one moment (and a clock read per row is a measurable cost)
         for actor in actors:
             before = known.get(actor["id"])
             if before is None:
-                record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by)
+                record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by, now)
                 self.history.append(("actor", record["id"], "create", by, None, record))
                 known[record["id"]] = self.actor_creates[record["id"]] = record
                 self.summary["actors"]["created"] += 1
@@ -368,7 +386,7 @@ class _BatchPlan:
             if before["deleted_at"]:
                 diff["deleted_at"] = None
             if diff:
-                after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+                after = {**before, **diff, "updated_at": now, "updated_by": by}
                 self.history.append(("actor", after["id"], "restore" if before["deleted_at"] else "update", by, before, after))
                 known[after["id"]] = after
                 if after["id"] in self.actor_creates:
@@ -383,7 +401,7 @@ class _BatchPlan:
             _check_ends(tie, known)
             before = known_ties.get(tie["id"])
             if before is None:
-                record = _new_tie({**_TIE_DEFAULTS, **tie}, by)
+                record = _new_tie({**_TIE_DEFAULTS, **tie}, by, now)
                 self.history.append(("tie", record["id"], "create", by, None, record))
                 self.tie_creates[record["id"]] = record
                 known_ties[record["id"]] = _tie_as_stored(record)
@@ -393,7 +411,7 @@ class _BatchPlan:
             if before["deleted_at"]:
                 diff["deleted_at"] = None
             if diff:
-                after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
+                after = {**before, **diff, "updated_at": now, "updated_by": by}
                 self.history.append(("tie", after["id"], "update", by, before, after))
                 # a tie's ends never change (as in SQLite, where the UPDATE leaves them)
                 stored = {**after, "source_id": before["source_id"], "target_id": before["target_id"]}
@@ -418,15 +436,15 @@ def _check_ends(tie: dict, actors: dict[str, dict | None]) -> None:
         raise ValidationError(missing)
 
 
-def _new_actor(actor: dict, by: str) -> dict:
-    now = now_iso()
+def _new_actor(actor: dict, by: str, now: str | None = None) -> dict:
+    now = now or now_iso()
     record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
     record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
     return record
 
 
-def _new_tie(tie: dict, by: str) -> dict:
-    now = now_iso()
+def _new_tie(tie: dict, by: str, now: str | None = None) -> dict:
+    now = now or now_iso()
     record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
     record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
     return record
@@ -878,9 +896,8 @@ class Neo4jStore:
             raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
 
     @staticmethod
-    def _create_ties(w: _Work, records: Iterable[dict], staged: str | None = None) -> None:
-        rows = [{"source_id": t["source_id"], "target_id": t["target_id"],
-                 "props": {**_tie_props(t), **({"staged": staged} if staged else {})}} for t in records]
+    def _create_ties(w: _Work, records: Iterable[dict]) -> None:
+        rows = [{"source_id": t["source_id"], "target_id": t["target_id"], "props": _tie_props(t)} for t in records]
         for chunk in _chunks(rows):
             written = w.value("tie_create", "written", rows=chunk)
             if written != len(chunk):  # an end vanished (a concurrent hard delete): never commit half
@@ -930,7 +947,7 @@ class Neo4jStore:
             self.discard_abandoned_imports()
             last_seq = self._write(begin)
         else:  # only updates (or nothing): no rows to stage, one transaction
-            last_seq = first_seq = 0
+            last_seq = 0
             import_id = None
         first_seq = last_seq - len(staged_history) + 1
         try:
@@ -970,10 +987,12 @@ class Neo4jStore:
             self._write(publish)
         except BaseException as exc:
             if import_id is not None:
-                # when the server is gone this fails too; discard_abandoned_imports cleans up later
+                # Only a still-staging import is ours to discard: after an unclear commit it may be
+                # published, or a cleaner may have claimed it. When the server is gone this fails
+                # too and discard_abandoned_imports cleans up once the lease has run out.
                 with contextlib.suppress(Exception):
-                    self._write(lambda w: w.run("import_fail", id=import_id, now=now_iso()))
-                    self._discard_import(import_id)
+                    if self._write(lambda w: w.value("import_fail", "failed", id=import_id, now=now_iso())):
+                        self._discard_import(import_id)
             if isinstance(exc, neo4j_errors.ConstraintError):
                 raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
             raise
@@ -986,39 +1005,44 @@ class Neo4jStore:
 
     def _stage(self, import_id: str, plan: "_BatchPlan", history: list[tuple], first_seq: int) -> None:
         """Write the plan's new actors, ties and their history in committed, invisible chunks."""
-        now_rows = [("actor", _actor_props(a)) for a in plan.actor_creates.values()]
-        tie_rows = [("tie", t) for t in plan.tie_creates.values()]
-        history_rows = [("history", _history_row(e, first_seq + i, import_id)) for i, e in enumerate(history)]
-        for chunk in _chunks(now_rows + tie_rows + history_rows, STAGE_CHUNK):
+        at = now_iso()
+        work_items = [*(("actor", a, 0) for a in plan.actor_creates.values()),
+                      *(("tie", t, 0) for t in plan.tie_creates.values()),
+                      *(("history", e, first_seq + i) for i, e in enumerate(history))]
+        for chunk in _chunks(work_items, STAGE_CHUNK):
+            rows: dict[str, list] = defaultdict(list)
+            for kind, record, seq in chunk:  # built per chunk: the whole batch as rows would double the memory
+                rows[kind].append(_staged_row(kind, record, at, seq))
 
-            def work(w: _Work, chunk=chunk) -> None:
+            def work(w: _Work, rows=rows) -> None:
                 if not w.value("import_touch", "alive", id=import_id, state="staging", now=now_iso()):
                     raise Conflict("the import was discarded while it was loading (lease ran out); run it again")
-                by_kind: dict[str, list] = defaultdict(list)
-                for kind, row in chunk:
-                    by_kind[kind].append(row)
-                if by_kind["actor"]:
-                    w.run("actor_create_staged", rows=[{**r, "staged": import_id} for r in by_kind["actor"]])
-                if by_kind["tie"]:
-                    self._create_ties(w, by_kind["tie"], staged=import_id)
-                if by_kind["history"]:
-                    w.run("history_append", rows=by_kind["history"])
+                if rows["actor"]:
+                    w.run("actor_create_staged", rows=rows["actor"], staged=import_id)
+                if rows["tie"]:
+                    written = w.value("tie_create_staged", "written", rows=rows["tie"], staged=import_id)
+                    if written != len(rows["tie"]):  # an end vanished (a concurrent hard delete)
+                        raise Conflict(f"created {written} of {len(rows['tie'])} ties: an end disappeared meanwhile")
+                if rows["history"]:
+                    w.run("history_append_staged", rows=rows["history"], staged=import_id)
 
             self._write(work)
 
     def _discard_import(self, import_id: str) -> None:
         """Delete the staged rows of one import (chunked auto-commit statements), then its node."""
-        self._run_each(import_id, ("import_discard_ties", "import_discard_history", "import_discard_actors"))
+        self._run_each(import_id, ("import_discard_ties", "import_discard_history", "import_discard_actors"),
+                       ["failed", "discarding"])
 
     def _normalise_import(self, import_id: str) -> None:
         """Drop a published import's markers (chunked auto-commit statements), then its node."""
-        self._run_each(import_id, ("import_normalise_ties", "import_normalise_history", "import_normalise_actors"))
+        self._run_each(import_id, ("import_normalise_ties", "import_normalise_history", "import_normalise_actors"),
+                       ["published"])
 
-    def _run_each(self, import_id: str, names: tuple[str, ...]) -> None:
+    def _run_each(self, import_id: str, names: tuple[str, ...], states: list[str]) -> None:
         with self._errors(), self._session() as session:
             for name in names:
                 session.run(queries.load(name), {"id": import_id}).consume()
-        self._query("import_end", write=True, id=import_id)
+        self._query("import_end", write=True, id=import_id, states=states)
 
     def discard_abandoned_imports(self, lease_s: float | None = None) -> int:
         """Finish what failed or dead staged imports left; returns how many imports it took over.
