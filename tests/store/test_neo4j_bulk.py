@@ -131,7 +131,7 @@ def test_readers_see_nothing_of_a_staged_batch_until_it_is_published(staged_stor
 
 def test_an_interactive_write_to_a_record_being_imported_is_refused(staged_store, monkeypatch):
     store = staged_store
-    staged, release, errors = threading.Event(), threading.Event(), []
+    staged, release = threading.Event(), threading.Event()
     write = Neo4jStore._write
 
     def gated_write(self, work):
