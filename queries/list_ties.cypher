@@ -1,6 +1,7 @@
 // list_ties without an actor: optional type filter, total before paging, one page by id.
 MATCH (s:Actor)-[r:TIE]->(t:Actor)
-WHERE ($include_deleted OR r.deleted_at IS NULL)
+WHERE (r.staged IS NULL OR EXISTS { MATCH (imp:Import {id: r.staged}) WHERE imp.state = 'published' })
+  AND ($include_deleted OR r.deleted_at IS NULL)
   AND ($type IS NULL OR r.type = $type)
   AND NOT (r.id IN $exclude OR s.id IN $exclude OR t.id IN $exclude)
 WITH r, s, t

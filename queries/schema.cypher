@@ -11,6 +11,7 @@ CREATE CONSTRAINT audit_seq_unique IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.se
 CREATE CONSTRAINT analytics_snapshot_id_unique IF NOT EXISTS FOR (s:AnalyticsSnapshot) REQUIRE s.id IS UNIQUE;
 CREATE CONSTRAINT access_entity_id_unique IF NOT EXISTS FOR (e:AccessEntry) REQUIRE e.entity_id IS UNIQUE;
 CREATE CONSTRAINT sequence_name_unique IF NOT EXISTS FOR (s:Sequence) REQUIRE s.name IS UNIQUE;
+CREATE CONSTRAINT import_id_unique IF NOT EXISTS FOR (i:Import) REQUIRE i.id IS UNIQUE;
 CREATE INDEX actor_name_folded IF NOT EXISTS FOR (a:Actor) ON (a.name_folded);
 CREATE TEXT INDEX actor_name_folded_text IF NOT EXISTS FOR (a:Actor) ON (a.name_folded);
 CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);

@@ -2,7 +2,8 @@
 // aliases, the total before paging, and one page. With $q: exact name first, then prefix, then
 // the rest; always then by folded name and id (as the SQLite store orders).
 MATCH (a:Actor)
-WHERE ($include_deleted OR a.deleted_at IS NULL)
+WHERE (a.staged IS NULL OR EXISTS { MATCH (imp:Import {id: a.staged}) WHERE imp.state = 'published' })
+  AND ($include_deleted OR a.deleted_at IS NULL)
   AND NOT a.id IN $exclude
   AND ($kind IS NULL OR a.kind = $kind)
   AND ($tag IS NULL OR $tag IN a.tags)

@@ -11,6 +11,9 @@ Graph model
   description, attributes, created_at, ...}]->(:Actor)``: one relationship type; the tie's own
   type is the ``type`` property, so no statement needs a dynamic relationship type. ``source_id``
   and ``target_id`` are the ends' ids and are not stored on the relationship.
+- Rows of a large batch being loaded carry ``staged: <import id>`` and an
+  ``(:Import {id, state, by, started_at, touched_at})`` node tracks it; every read query shows such
+  a row only when its Import is ``published`` (see :meth:`Neo4jStore._apply_staged`).
 - ``(:HistoryEntry {seq, entity_type, entity_id, action, at, by, before, after})`` with ``seq``
   from a ``(:Sequence {name: 'history'})`` counter; ``before``/``after`` are JSON strings.
 - ``(:User {id, username, username_key, ...})`` and ``(:ApiToken {id, user_id, token_hash,
@@ -29,9 +32,14 @@ only as parameters. Short connection timeouts make an unreachable server raise
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import datetime as _dt
 import json
+import logging
+import random
 import threading
+import time
 import uuid
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Iterator
@@ -55,14 +63,29 @@ from .common import (
     unique_id,
 )
 
+log = logging.getLogger(__name__)
+
 #: Rows per ``UNWIND $rows`` statement inside one batch transaction.
 BATCH_SIZE = 1000
 
-#: Driver settings: fail fast (seconds, not minutes) when the server cannot be reached.
+#: A batch of more rows (actors + ties) is staged in committed chunks and published at the end
+#: (:meth:`Neo4jStore._apply_staged`); smaller ones are one transaction.
+STAGE_THRESHOLD = 5000
+
+#: Records (actors, ties, history entries) per committed staging transaction.
+STAGE_CHUNK = 5000
+
+#: Seconds after its last chunk when a staging import counts as abandoned (its process died).
+IMPORT_LEASE_S = 600.0
+
+#: Driver settings: fail fast (about a second) when the server cannot be reached. The driver's
+#: own retries are off (they would wait 1 s, then 2 s... on a server that is down);
+#: :meth:`Neo4jStore._retrying` retries instead.
 DRIVER_CONFIG: dict[str, Any] = {
-    "connection_timeout": 3.0,
-    "connection_acquisition_timeout": 5.0,
-    "max_transaction_retry_time": 2.0,
+    "connection_timeout": 1.0,
+    "connection_acquisition_timeout": 2.0,
+    "max_transaction_retry_time": 0.0,
+    "initial_retry_delay": 0.0,
     "max_connection_lifetime": 3600,
     # Server notifications go to the driver's logger; never turn them into Python warnings
     # (the test suite treats warnings as errors, and ``python -X dev`` would enable them).
@@ -71,6 +94,13 @@ DRIVER_CONFIG: dict[str, Any] = {
     "notifications_disabled_classifications": ["UNRECOGNIZED"],
     "user_agent": "graph-service",
 }
+
+#: Seconds to keep retrying a transaction that failed transiently (deadlock, leader switch).
+TRANSIENT_RETRY_S = 5.0
+
+#: Quick retries (0.1 s apart) when no connection could be had: one after a server restart
+#: finds the pool's dead connections, a second that the server is really down.
+CONNECT_RETRIES = 2
 
 ACTOR_KEYS = (
     "id", "name", "kind", "aliases", "description", "tags", "country", "city", "contact_details",
@@ -269,27 +299,143 @@ class _Work:
         self.entries = []
 
     # reads used by write transactions
-    def actor(self, actor_id: str) -> dict | None:
+    # Rows of an unfinished staged import (``staged`` set) count as absent unless
+    # ``include_staged``; then the record carries ``staged`` (the import id).
+    def actor(self, actor_id: str, *, include_staged: bool = False) -> dict | None:
         rows = self.run("actor_get", id=actor_id)
-        return _actor(rows[0]["actor"]) if rows else None
+        return _visible(_actor, rows[0], "actor", include_staged) if rows else None
 
-    def actors(self, ids: Iterable[str]) -> dict[str, dict]:
+    def actors(self, ids: Iterable[str], *, include_staged: bool = False) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for chunk in _chunks(sorted(set(ids))):
             for row in self.run("actors_by_ids", ids=chunk):
-                out[row["actor"]["id"]] = _actor(row["actor"])
+                record = _visible(_actor, row, "actor", include_staged)
+                if record is not None:
+                    out[record["id"]] = record
         return out
 
-    def tie(self, tie_id: str) -> dict | None:
+    def tie(self, tie_id: str, *, include_staged: bool = False) -> dict | None:
         rows = self.run("tie_get", id=tie_id)
-        return _tie(rows[0]["tie"]) if rows else None
+        return _visible(_tie, rows[0], "tie", include_staged) if rows else None
 
-    def ties(self, ids: Iterable[str]) -> dict[str, dict]:
+    def ties(self, ids: Iterable[str], *, include_staged: bool = False) -> dict[str, dict]:
         out: dict[str, dict] = {}
         for chunk in _chunks(sorted(set(ids))):
             for row in self.run("ties_by_ids", ids=chunk):
-                out[row["tie"]["id"]] = _tie(row["tie"])
+                record = _visible(_tie, row, "tie", include_staged)
+                if record is not None:
+                    out[record["id"]] = record
         return out
+
+
+def _visible(convert: Callable[[dict], dict], row, key: str, include_staged: bool) -> dict | None:
+    """``convert(row[key])``; ``None`` for a row of an unpublished import (``row["visible"]`` false)
+    unless ``include_staged``, which then keeps ``staged`` (the import id) in the record."""
+    if row["visible"]:
+        return convert(row[key])
+    return {**convert(row[key]), "staged": row[key]["staged"]} if include_staged else None
+
+
+# Column order of the list-shaped rows of the staging statements (``queries/*_staged.cypher``
+# name the same properties at the same positions): lists pack several times faster than maps
+# in the driver, which is what bounds a big load.
+STAGED_ACTOR_COLUMNS = (
+    "id", "name", "name_folded", "aliases", "aliases_folded", "kind", "description", "tags", "country", "city",
+    "contact_details", "attributes", "source", "created_at", "created_by", "updated_at", "updated_by", "deleted_at",
+)
+STAGED_TIE_COLUMNS = (
+    "source_id", "target_id", "id", "type", "label", "directed", "strength", "since", "until", "last_contact",
+    "source", "description", "attributes", "created_at", "created_by", "updated_at", "updated_by", "deleted_at",
+)
+STAGED_HISTORY_COLUMNS = ("seq", "entity_type", "entity_id", "action", "at", "by", "before", "after")
+
+
+def _staged_row(kind: str, record: dict, at: str, seq: int = 0) -> list:
+    """The list row of ``*_staged`` statement ``kind`` ("actor", "tie", or "history" for a
+    ``(entity_type, entity_id, action, by, before, after)`` entry with sequence ``seq``)."""
+    if kind == "actor":
+        props = _actor_props(record)
+        return [props[k] for k in STAGED_ACTOR_COLUMNS]
+    if kind == "tie":
+        props = {**_tie_props(record), "source_id": record["source_id"], "target_id": record["target_id"]}
+        return [props[k] for k in STAGED_TIE_COLUMNS]
+    entity_type, entity_id, action, by, before, after = record
+    return [seq, entity_type, entity_id, action, at, by, None if before is None else _dumps(before),
+            None if after is None else _dumps(after)]
+
+
+class _BatchPlan:
+    """What :meth:`Neo4jStore.apply_batch` writes, computed from the batch and the stored records.
+
+    ``known``/``known_ties`` map ids to stored records (deleted ones too). Raises
+    :class:`ValidationError` for a tie whose end is missing or deleted (after the batch's own
+    actors). Attributes: ``summary`` (the counts), ``actor_creates``/``tie_creates`` (id ->
+    record), ``actor_updates``/``tie_updates`` (id -> (stored before, after)) and ``history``
+    ``[(entity_type, entity_id, action, by, before, after)]`` in order.
+    """
+
+    def __init__(self, actors: list[dict], ties: list[dict], known: dict[str, dict], known_ties: dict[str, dict], by: str):
+        self.summary = {
+            "actors": {"created": 0, "updated": 0, "unchanged": 0},
+            "ties": {"created": 0, "updated": 0, "unchanged": 0},
+        }
+        self.actor_creates: dict[str, dict] = {}
+        self.actor_updates: dict[str, tuple[dict, dict]] = {}
+        self.tie_creates: dict[str, dict] = {}
+        self.tie_updates: dict[str, tuple[dict, dict]] = {}
+        self.history: list[tuple] = []
+        known = dict(known)
+        known_ties = dict(known_ties)
+        now = now_iso()  # one batch, one moment (and a clock read per row is a measurable cost)
+        for actor in actors:
+            before = known.get(actor["id"])
+            if before is None:
+                record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by, now)
+                self.history.append(("actor", record["id"], "create", by, None, record))
+                known[record["id"]] = self.actor_creates[record["id"]] = record
+                self.summary["actors"]["created"] += 1
+                continue
+            diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
+            if before["deleted_at"]:
+                diff["deleted_at"] = None
+            if diff:
+                after = {**before, **diff, "updated_at": now, "updated_by": by}
+                self.history.append(("actor", after["id"], "restore" if before["deleted_at"] else "update", by, before, after))
+                known[after["id"]] = after
+                if after["id"] in self.actor_creates:
+                    self.actor_creates[after["id"]] = after
+                else:
+                    self.actor_updates[after["id"]] = (self.actor_updates.get(after["id"], (before,))[0], after)
+                self.summary["actors"]["updated"] += 1
+            else:
+                self.summary["actors"]["unchanged"] += 1
+
+        for tie in ties:
+            _check_ends(tie, known)
+            before = known_ties.get(tie["id"])
+            if before is None:
+                record = _new_tie({**_TIE_DEFAULTS, **tie}, by, now)
+                self.history.append(("tie", record["id"], "create", by, None, record))
+                self.tie_creates[record["id"]] = record
+                known_ties[record["id"]] = _tie_as_stored(record)
+                self.summary["ties"]["created"] += 1
+                continue
+            diff = changed_fields(before, tie, TIE_DATA_FIELDS)
+            if before["deleted_at"]:
+                diff["deleted_at"] = None
+            if diff:
+                after = {**before, **diff, "updated_at": now, "updated_by": by}
+                self.history.append(("tie", after["id"], "update", by, before, after))
+                # a tie's ends never change (as in SQLite, where the UPDATE leaves them)
+                stored = {**after, "source_id": before["source_id"], "target_id": before["target_id"]}
+                if after["id"] in self.tie_creates:
+                    self.tie_creates[after["id"]] = stored
+                else:
+                    self.tie_updates[after["id"]] = (self.tie_updates.get(after["id"], (before,))[0], stored)
+                known_ties[after["id"]] = _tie_as_stored(stored)
+                self.summary["ties"]["updated"] += 1
+            else:
+                self.summary["ties"]["unchanged"] += 1
 
 
 def _check_ends(tie: dict, actors: dict[str, dict | None]) -> None:
@@ -303,15 +449,15 @@ def _check_ends(tie: dict, actors: dict[str, dict | None]) -> None:
         raise ValidationError(missing)
 
 
-def _new_actor(actor: dict, by: str) -> dict:
-    now = now_iso()
+def _new_actor(actor: dict, by: str, now: str | None = None) -> dict:
+    now = now or now_iso()
     record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
     record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
     return record
 
 
-def _new_tie(tie: dict, by: str) -> dict:
-    now = now_iso()
+def _new_tie(tie: dict, by: str, now: str | None = None) -> dict:
+    now = now or now_iso()
     record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
     record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
     return record
@@ -374,26 +520,62 @@ class Neo4jStore:
         """Translate driver errors: unreachable/unauthorised -> StoreUnavailable."""
         try:
             yield
+        except neo4j_errors.AuthError as exc:
+            raise StoreUnavailable(self._refused(exc)) from exc
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is not available: {exc}") from exc
         except neo4j_errors.ClientError as exc:
-            if (exc.code or "").startswith("Neo.ClientError.Database."):
+            code = exc.code or ""
+            if code.startswith("Neo.ClientError.Security."):  # e.g. AuthenticationRateLimit after wrong passwords
+                raise StoreUnavailable(self._refused(exc)) from exc
+            if code.startswith("Neo.ClientError.Database."):
                 raise StoreUnavailable(f"Neo4j database {self.database!r} at {self.uri}: {exc}") from exc
             raise
         except OSError as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is not reachable: {exc}") from exc
 
+    @staticmethod
+    def _retrying(call: Callable[[], Any]) -> Any:
+        """``call()``, repeated on retryable driver errors: transient ones (deadlocks) with growing
+        pauses for up to :data:`TRANSIENT_RETRY_S`, connectivity ones :data:`CONNECT_RETRIES`
+        times 0.1 s apart, so a server that is down fails in well under a second."""
+        began = time.monotonic()
+        delay = 0.05
+        connect_failures = 0
+        while True:
+            try:
+                return call()
+            except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
+                if not exc.is_retryable():
+                    raise
+                if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired)):
+                    connect_failures += 1
+                    if connect_failures > CONNECT_RETRIES:
+                        raise
+                    time.sleep(0.1)
+                    continue
+                if time.monotonic() - began > TRANSIENT_RETRY_S:
+                    raise
+                time.sleep(delay * random.uniform(0.8, 1.2))
+                delay = min(delay * 2, 1.0)
+
+    def _refused(self, exc: neo4j_errors.Neo4jError) -> str:
+        return (f"Neo4j at {self.uri} refused the user name or password (user {self.username!r}; check "
+                f"NEO4J_USERNAME and NEO4J_PASSWORD): {exc.message or exc.code}")
+
     def _query(self, query_name: str, /, *, write: bool = False, **params) -> list:
         """Run one catalogue statement with ``Driver.execute_query``; returns its records."""
-        with self._errors():
-            driver = self._get_driver()
-            result = driver.execute_query(
+
+        def call() -> list:
+            return self._get_driver().execute_query(
                 queries.load(query_name),
                 parameters_=params,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
                 database_=self.database,
-            )
-            return result.records
+            ).records
+
+        with self._errors():
+            return self._retrying(call)
 
     def _session(self):
         driver = self._get_driver()
@@ -402,8 +584,12 @@ class Neo4jStore:
 
     def _read(self, work: Callable[[_Work], Any]) -> Any:
         """Run ``work`` in a managed read transaction (retried on transient errors)."""
-        with self._errors(), self._session() as session:
-            return session.execute_read(lambda tx: work(_Work(tx)))
+        def call() -> Any:
+            with self._session() as session:
+                return session.execute_read(lambda tx: work(_Work(tx)))
+
+        with self._errors():
+            return self._retrying(call)
 
     def _write(self, work: Callable[[_Work], Any]) -> Any:
         """Run ``work`` in a managed write transaction; its history entries are appended last.
@@ -418,8 +604,12 @@ class Neo4jStore:
             w.flush_history()
             return result
 
-        with self._errors(), self._session() as session:
-            return session.execute_write(run)
+        def call() -> Any:
+            with self._session() as session:
+                return session.execute_write(run)
+
+        with self._errors():
+            return self._retrying(call)
 
     def close(self) -> None:
         """Close the driver (a later call opens a new one)."""
@@ -437,21 +627,21 @@ class Neo4jStore:
 
         Idempotent (``IF NOT EXISTS``); actor id, tie id (a relationship uniqueness constraint),
         user id and username, token id and hash, history seq are unique; ``Actor.name_folded``
-        has a range and a text index.
+        has a range and a text index. Then discards what abandoned staged imports left
+        (:meth:`discard_abandoned_imports`).
         """
         with self._errors():
             driver = self._get_driver()
             for statement in queries.statements("schema"):
                 driver.execute_query(statement, routing_=RoutingControl.WRITE, database_=self.database)
+        self.discard_abandoned_imports()
 
     # actors -------------------------------------------------------------------------------
     def get_actor(self, actor_id: str, *, include_deleted: bool = False) -> dict | None:
         """The actor with ``actor_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
         rows = self._query("actor_get", id=actor_id)
-        if not rows:
-            return None
-        actor = _actor(rows[0]["actor"])
-        if actor["deleted_at"] and not include_deleted:
+        actor = _visible(_actor, rows[0], "actor", False) if rows else None
+        if actor is None or actor["deleted_at"] and not include_deleted:
             return None
         return actor
 
@@ -484,7 +674,7 @@ class Neo4jStore:
 
         def work(w: _Work) -> dict:
             if actor.get("id"):
-                if w.actor(actor["id"]) is not None:
+                if w.actor(actor["id"], include_staged=True) is not None:
                     raise Conflict(f"an actor with id {actor['id']!r} already exists")
                 actor_id = actor["id"]
             else:
@@ -606,10 +796,8 @@ class Neo4jStore:
     def get_tie(self, tie_id: str, *, include_deleted: bool = False) -> dict | None:
         """The tie with ``tie_id`` or ``None`` (also when deleted, unless ``include_deleted``)."""
         rows = self._query("tie_get", id=tie_id)
-        if not rows:
-            return None
-        tie = _tie(rows[0]["tie"])
-        if tie["deleted_at"] and not include_deleted:
+        tie = _visible(_tie, rows[0], "tie", False) if rows else None
+        if tie is None or tie["deleted_at"] and not include_deleted:
             return None
         return tie
 
@@ -635,7 +823,7 @@ class Neo4jStore:
         def work(w: _Work) -> dict:
             _check_ends(tie, w.actors([tie["source_id"], tie["target_id"]]))
             if tie.get("id"):
-                if w.tie(tie["id"]) is not None:
+                if w.tie(tie["id"], include_staged=True) is not None:
                     raise Conflict(f"a tie with id {tie['id']!r} already exists")
                 tie_id = tie["id"]
             else:
@@ -690,90 +878,245 @@ class Neo4jStore:
 
     # batches ------------------------------------------------------------------------------
     def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
-        """Upsert actors then ties by id in ONE write transaction: all or nothing.
+        """Upsert actors then ties by id, all or nothing as every reader sees it.
 
-        Existing records are read in bulk, diffs computed with :func:`common.changed_fields`
-        (a deleted record in the batch is restored), then written with ``UNWIND $rows`` statements
-        of :data:`BATCH_SIZE` rows. A tie whose end is missing or deleted raises
-        :class:`ValidationError` and nothing is written.
+        Existing records are read in bulk and diffs computed with :func:`common.changed_fields`
+        (a deleted record in the batch is restored). A tie whose end is missing or deleted raises
+        :class:`ValidationError` before anything is written. Up to :data:`STAGE_THRESHOLD` rows
+        go in ONE write transaction; larger batches are staged (see :meth:`_apply_staged`), since
+        one Neo4j transaction holding 100,000s of new records and their history runs out of
+        transaction memory. :class:`Conflict` when a concurrent write takes an id or changes a
+        record the batch updates.
 
         Returns ``{"actors": {"created", "updated", "unchanged"}, "ties": {...}}`` counts.
         """
         actors = list(actors)
         ties = list(ties)
+        if len(actors) + len(ties) > STAGE_THRESHOLD:
+            return self._apply_staged(actors, ties, by)
 
         def work(w: _Work) -> dict:
-            summary = {
-                "actors": {"created": 0, "updated": 0, "unchanged": 0},
-                "ties": {"created": 0, "updated": 0, "unchanged": 0},
-            }
             known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
-            actor_writes: dict[str, dict] = {}
-            for actor in actors:
-                before = known.get(actor["id"])
-                if before is None:
-                    record = _new_actor({**_ACTOR_DEFAULTS, **actor}, by)
-                    w.history("actor", record["id"], "create", by, None, record)
-                    known[record["id"]] = actor_writes[record["id"]] = record
-                    summary["actors"]["created"] += 1
-                    continue
-                diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
-                if before["deleted_at"]:
-                    diff["deleted_at"] = None
-                if diff:
-                    after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
-                    w.history("actor", after["id"], "restore" if before["deleted_at"] else "update", by, before, after)
-                    known[after["id"]] = actor_writes[after["id"]] = after
-                    summary["actors"]["updated"] += 1
-                else:
-                    summary["actors"]["unchanged"] += 1
-
-            known_ties = w.ties([t["id"] for t in ties])
-            tie_creates: dict[str, dict] = {}
-            tie_updates: dict[str, dict] = {}
-            for tie in ties:
-                _check_ends(tie, known)
-                before = known_ties.get(tie["id"])
-                if before is None:
-                    record = _new_tie({**_TIE_DEFAULTS, **tie}, by)
-                    w.history("tie", record["id"], "create", by, None, record)
-                    tie_creates[record["id"]] = record
-                    known_ties[record["id"]] = _tie_as_stored(record)
-                    summary["ties"]["created"] += 1
-                    continue
-                diff = changed_fields(before, tie, TIE_DATA_FIELDS)
-                if before["deleted_at"]:
-                    diff["deleted_at"] = None
-                if diff:
-                    after = {**before, **diff, "updated_at": now_iso(), "updated_by": by}
-                    w.history("tie", after["id"], "update", by, before, after)
-                    # a tie's ends never change (as in SQLite, where the UPDATE leaves them)
-                    stored = {**after, "source_id": before["source_id"], "target_id": before["target_id"]}
-                    if after["id"] in tie_creates:
-                        tie_creates[after["id"]] = stored
-                    else:
-                        tie_updates[after["id"]] = stored
-                    known_ties[after["id"]] = _tie_as_stored(stored)
-                    summary["ties"]["updated"] += 1
-                else:
-                    summary["ties"]["unchanged"] += 1
-
+            plan = _BatchPlan(actors, ties, known, w.ties([t["id"] for t in ties]), by)
+            for entry in plan.history:
+                w.history(*entry)
+            actor_writes = {**plan.actor_creates, **{i: after for i, (_, after) in plan.actor_updates.items()}}
             for chunk in _chunks([_actor_props(a) for a in actor_writes.values()]):
                 w.run("actor_upsert", rows=chunk)
-            create_rows = [{"source_id": t["source_id"], "target_id": t["target_id"], "props": _tie_props(t)}
-                           for t in tie_creates.values()]
-            for chunk in _chunks(create_rows):
-                written = w.value("tie_create", "written", rows=chunk)
-                if written != len(chunk):  # cannot happen after _check_ends; never commit half a batch
-                    raise RuntimeError(f"created {written} of {len(chunk)} ties")
-            for chunk in _chunks([{"id": t["id"], "props": _tie_props(t)} for t in tie_updates.values()]):
+            self._create_ties(w, plan.tie_creates.values())
+            updates = [{"id": t["id"], "props": _tie_props(t)} for _, t in plan.tie_updates.values()]
+            for chunk in _chunks(updates):
                 w.run("tie_update", rows=chunk)
-            return summary
+            return plan.summary
 
         try:
             return self._write(work)
         except neo4j_errors.ConstraintError as exc:
             raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
+
+    @staticmethod
+    def _create_ties(w: _Work, records: Iterable[dict]) -> None:
+        rows = [{"source_id": t["source_id"], "target_id": t["target_id"], "props": _tie_props(t)} for t in records]
+        for chunk in _chunks(rows):
+            written = w.value("tie_create", "written", rows=chunk)
+            if written != len(chunk):  # an end vanished (a concurrent hard delete): never commit half
+                raise Conflict(f"created {written} of {len(chunk)} ties: an end disappeared meanwhile")
+
+    def _apply_staged(self, actors: list[dict], ties: list[dict], by: str) -> dict:
+        """A large batch: new records staged in committed chunks, published in one short transaction.
+
+        1. Existing records are read in read transactions and the batch planned
+           (:class:`_BatchPlan`); invalid ties fail here, before any write.
+        2. An ``(:Import {id, state: 'staging'})`` node is created and :data:`STAGE_CHUNK` new
+           actors, ties or history entries per transaction are written with ``staged: <import id>``.
+           Every read query shows a row with that marker only once its Import is ``published``.
+        3. One transaction checks that the records to update did not change since step 1 (else
+           :class:`Conflict`) and that every tie end is still live, writes the updates and their
+           history and sets the Import ``published``: all new rows appear at once.
+        4. The markers are dropped in chunks and the Import node deleted (visibility unchanged).
+
+        A failure in 2 or 3 discards the staged rows (:meth:`discard_abandoned_imports` does it
+        later when the process or the server died meanwhile); readers never see any of them.
+        History sequence numbers of staged entries are reserved in step 2, and step 3 takes at
+        least one more, so :meth:`revision` moves when the rows become visible (a failed import
+        leaves a gap in the numbers).
+        """
+        began = time.monotonic()
+        known: dict[str, dict] = {}
+        known_ties: dict[str, dict] = {}
+        actor_ids = sorted({a["id"] for a in actors} | {t[e] for t in ties for e in ("source_id", "target_id")})
+        tie_ids = sorted({t["id"] for t in ties})
+        for chunk in _chunks(actor_ids, STAGE_CHUNK):
+            known.update(self._read(lambda w, c=chunk: w.actors(c, include_staged=True)))
+        for chunk in _chunks(tie_ids, STAGE_CHUNK):
+            known_ties.update(self._read(lambda w, c=chunk: w.ties(c, include_staged=True)))
+        busy = sorted(i for i, r in (*known.items(), *known_ties.items()) if r.get("staged"))
+        if busy:
+            raise Conflict(f"another import is writing {busy[0]!r} (and {len(busy) - 1} more); try again when it is done")
+        plan = _BatchPlan(actors, ties, known, known_ties, by)
+
+        import_id: str | None = uuid.uuid4().hex
+        staged_history = [e for e in plan.history if e[1] in plan.actor_creates or e[1] in plan.tie_creates]
+        publish_history = [e for e in plan.history if not (e[1] in plan.actor_creates or e[1] in plan.tie_creates)]
+
+        def begin(w: _Work) -> int:
+            w.run("import_begin", id=import_id, by=by, now=now_iso())
+            return w.value("history_reserve", "last", n=len(staged_history))
+
+        if staged_history:
+            self.discard_abandoned_imports()
+            last_seq = self._write(begin)
+        else:  # only updates (or nothing): no rows to stage, one transaction
+            last_seq = 0
+            import_id = None
+        first_seq = last_seq - len(staged_history) + 1
+        planned = time.monotonic()
+        try:
+            if import_id:
+                self._stage(import_id, plan, staged_history, first_seq)
+            staged = time.monotonic()
+
+            def publish(w: _Work) -> None:
+                if import_id and not w.value("import_touch", "alive", id=import_id, state="staging", now=now_iso()):
+                    raise Conflict("the import was discarded while it was loading (lease ran out); run it again")
+                current = w.actors(plan.actor_updates)
+                for actor_id, (before, _) in plan.actor_updates.items():
+                    if current.get(actor_id) != before:
+                        raise Conflict(f"actor {actor_id!r} changed while the batch was loading; run it again")
+                current_ties = w.ties(plan.tie_updates)
+                for tie_id, (before, _) in plan.tie_updates.items():
+                    if current_ties.get(tie_id) != before:
+                        raise Conflict(f"tie {tie_id!r} changed while the batch was loading; run it again")
+                for chunk in _chunks([_actor_props(after) for _, after in plan.actor_updates.values()]):
+                    w.run("actor_upsert", rows=chunk)
+                ends = {t[e] for t in (*plan.tie_creates.values(), *(a for _, a in plan.tie_updates.values()))
+                        for e in ("source_id", "target_id")} - set(plan.actor_creates)
+                gone = {r["id"] for chunk in _chunks(sorted(ends)) for r in w.run("actors_not_live", ids=chunk)}
+                if gone:
+                    tie = next(t for t in (*plan.tie_creates.values(), *(a for _, a in plan.tie_updates.values()))
+                               if t["source_id"] in gone or t["target_id"] in gone)
+                    _check_ends(tie, {i: ({"deleted_at": "gone"} if i in gone else {}) for i in (tie["source_id"], tie["target_id"])})
+                updates = [{"id": t["id"], "props": _tie_props(t)} for _, t in plan.tie_updates.values()]
+                for chunk in _chunks(updates):
+                    w.run("tie_update", rows=chunk)
+                for entry in publish_history:
+                    w.history(*entry)
+                if import_id and not publish_history:
+                    w.run("history_reserve", n=1)  # move the revision now that the rows show
+                if import_id:
+                    w.run("import_publish", id=import_id, now=now_iso())
+
+            self._write(publish)
+            published = time.monotonic()
+        except BaseException as exc:
+            if import_id is not None:
+                # Only a still-staging import is ours to discard: after an unclear commit it may be
+                # published, or a cleaner may have claimed it. When the server is gone this fails
+                # too and discard_abandoned_imports cleans up once the lease has run out.
+                with contextlib.suppress(Exception):
+                    if self._write(lambda w: w.value("import_fail", "failed", id=import_id, now=now_iso())):
+                        self._discard_import(import_id)
+            if isinstance(exc, neo4j_errors.ConstraintError):
+                raise Conflict(f"the batch conflicts with a concurrent write: {exc.message}") from None
+            raise
+        if import_id:
+            # visible already; dropping the markers only spares later reads a lookup (a crash
+            # here leaves that to discard_abandoned_imports)
+            with contextlib.suppress(StoreUnavailable):
+                self._normalise_import(import_id)
+        log.info("batch of %d actors and %d ties by %s: planned in %.1f s, staged %d records in %.1f s, "
+                 "published in %.1f s, unmarked in %.1f s", len(actors), len(ties), by, planned - began,
+                 len(plan.actor_creates) + len(plan.tie_creates) + len(staged_history), staged - planned,
+                 published - staged, time.monotonic() - published)
+        return plan.summary
+
+    def _stage(self, import_id: str, plan: "_BatchPlan", history: list[tuple], first_seq: int) -> None:
+        """Write the plan's new actors, ties and their history in committed, invisible chunks.
+
+        Two lanes run at once, actors then ties in one and history entries in the other: they
+        lock nothing in common, and while one waits for the server the other packs its rows
+        (packing is what the Python side spends its time on). The first error stops both.
+        """
+        at = now_iso()
+        stop = threading.Event()
+
+        def lane(parts: list[tuple[str, list, int]], keeps_lease: bool) -> None:
+            for kind, records, seq0 in parts:
+                for start in range(0, len(records), STAGE_CHUNK):
+                    if stop.is_set():
+                        return
+                    rows = [_staged_row(kind, r, at, seq0 + start + j)
+                            for j, r in enumerate(records[start:start + STAGE_CHUNK])]
+                    self._write(lambda w, kind=kind, rows=rows: self._stage_chunk(w, import_id, kind, rows, keeps_lease))
+
+        lanes = [
+            ([("actor", list(plan.actor_creates.values()), 0), ("tie", list(plan.tie_creates.values()), 0)], True),
+            ([("history", history, first_seq)], False),
+        ]
+        errors: list[BaseException] = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(lanes), thread_name_prefix="neo4j-stage") as pool:
+            for done in concurrent.futures.as_completed([pool.submit(lane, *spec) for spec in lanes]):
+                if done.exception() is not None:
+                    stop.set()
+                    errors.append(done.exception())
+        if errors:
+            raise errors[0]
+
+    @staticmethod
+    def _stage_chunk(w: _Work, import_id: str, kind: str, rows: list[list], keeps_lease: bool) -> None:
+        """One staging transaction: check the import is still staging, then write ``rows``.
+
+        Only one lane renews the lease (a write on the Import node): two would queue on its lock.
+        """
+        if keeps_lease:
+            alive = w.value("import_touch", "alive", id=import_id, state="staging", now=now_iso())
+        else:
+            alive = w.value("import_alive", "alive", id=import_id)
+        if not alive:
+            raise Conflict("the import was discarded while it was loading (lease ran out); run it again")
+        if kind == "actor":
+            w.run("actor_create_staged", rows=rows, staged=import_id)
+        elif kind == "tie":
+            written = w.value("tie_create_staged", "written", rows=rows, staged=import_id)
+            if written != len(rows):  # an end vanished (a concurrent hard delete): never publish half
+                raise Conflict(f"created {written} of {len(rows)} ties: an end disappeared meanwhile")
+        else:
+            w.run("history_append_staged", rows=rows, staged=import_id)
+
+    def _discard_import(self, import_id: str) -> None:
+        """Delete the staged rows of one import (chunked auto-commit statements), then its node."""
+        self._run_each(import_id, ("import_discard_ties", "import_discard_history", "import_discard_actors"),
+                       ["failed", "discarding"])
+
+    def _normalise_import(self, import_id: str) -> None:
+        """Drop a published import's markers (chunked auto-commit statements), then its node."""
+        self._run_each(import_id, ("import_normalise_ties", "import_normalise_history", "import_normalise_actors"),
+                       ["published"])
+
+    def _run_each(self, import_id: str, names: tuple[str, ...], states: list[str]) -> None:
+        with self._errors(), self._session() as session:
+            for name in names:
+                session.run(queries.load(name), {"id": import_id}).consume()
+        self._query("import_end", write=True, id=import_id, states=states)
+
+    def discard_abandoned_imports(self, lease_s: float | None = None) -> int:
+        """Finish what failed or dead staged imports left; returns how many imports it took over.
+
+        An import is abandoned when it failed, or when it was last touched more than ``lease_s``
+        seconds ago (default :data:`IMPORT_LEASE_S`; its process or the server died mid-way).
+        Unpublished ones lose their (invisible) rows; published ones their markers. Runs before
+        every staged batch and in :meth:`init_schema`.
+        """
+        lease = IMPORT_LEASE_S if lease_s is None else lease_s
+        cutoff = (_dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(seconds=lease)).isoformat(
+            timespec="milliseconds").replace("+00:00", "Z")
+        claimed = [r["id"] for r in self._query("imports_claim_abandoned", write=True, cutoff=cutoff, now=now_iso())]
+        for import_id in claimed:
+            self._discard_import(import_id)
+        published = [r["id"] for r in self._query("imports_claim_published", write=True, cutoff=cutoff, now=now_iso())]
+        for import_id in published:
+            self._normalise_import(import_id)
+        return len(claimed) + len(published)
 
     # graph queries ------------------------------------------------------------------------
     @staticmethod
