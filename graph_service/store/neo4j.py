@@ -115,6 +115,8 @@ USER_KEYS = ("id", "username", "password_hash", "role", "created_at", "created_b
 TOKEN_KEYS = ("id", "user_id", "name", "token_hash", "created_at", "expires_at", "revoked_at", "scopes")
 DEFAULT_SCOPES = ("read", "write", "import")
 AUDIT_KEYS = ("seq", "at", "actor", "action", "target", "detail", "ip", "hash")
+SYNC_RECORD_KEYS = ("source", "entity_type", "entity_id", "file", "sheet", "row", "first_seen_at", "last_seen_at",
+                    "last_seen_by", "missing_since", "data")
 SNAPSHOT_KEYS = ("id", "name", "coordinator_id", "taken_at", "created_by", "metrics")
 USER_ROLES = ("viewer", "editor", "admin")
 
@@ -1290,22 +1292,39 @@ class Neo4jStore:
 
     # whole-store dump (backup / restore / copy between stores) ----------------------------
     def export_records(self) -> dict:
-        """``{"actors", "ties", "history", "users", "tokens", "audit"}``: every record, deleted ones
-        included (actors, ties, users, tokens by id; history and audit by sequence), read in one
-        transaction. The same shapes as the SQLite store's, so a dump moves between stores."""
+        """``{"actors", "ties", "history", "users", "tokens", "audit", "access"}``: every record,
+        deleted ones included (actors, ties, users, tokens by id; history and audit by sequence),
+        read in one transaction; also, where there are any, ``sync_sources``, ``sync_records``,
+        ``actor_merges`` and ``analytics_snapshots``. The same shapes as the SQLite store's, so a
+        dump moves between stores both ways unchanged."""
 
         def work(w: _Work) -> dict:
-            return {
-                "actors": [_actor(r["actor"]) for r in w.run("export_actors")],
-                "ties": [_tie(r["tie"]) for r in w.run("export_ties")],
-                "history": [_history(r["entry"]) for r in w.run("export_history")],
-                "users": [_user(r["user"]) for r in w.run("export_users")],
-                "tokens": [_token(r["token"]) for r in w.run("export_tokens")],
-                "audit": [_audit(r["entry"]) for r in w.run("export_audit")],
-                "access": [_access(r["entry"]) for r in w.run("access_entries")],
+            extra = {
+                "sync_sources": [{**r["source"], "files": list(r["source"].get("files") or [])}
+                                 for r in w.run("export_sync_sources")],
+                "sync_records": [{**{k: r["record"].get(k) for k in SYNC_RECORD_KEYS},
+                                  "data": _loads(r["record"].get("data"), {})} for r in w.run("export_sync_records")],
+                "actor_merges": [{k: r["merge"].get(k) for k in ("merged_id", "into_id", "at", "by")}
+                                 for r in w.run("export_actor_merges")],
+                "analytics_snapshots": [{**{k: r["snapshot"].get(k) for k in SNAPSHOT_KEYS},
+                                         "metrics": _loads(r["snapshot"].get("metrics"), {})}
+                                        for r in w.run("export_snapshots")],
             }
+            return {**{k: v for k, v in extra.items() if v}, **self._core_records(w)}
 
         return self._read(work)
+
+    @staticmethod
+    def _core_records(w: "_Work") -> dict:
+        return {
+            "actors": [_actor(r["actor"]) for r in w.run("export_actors")],
+            "ties": [_tie(r["tie"]) for r in w.run("export_ties")],
+            "history": [_history(r["entry"]) for r in w.run("export_history")],
+            "users": [_user(r["user"]) for r in w.run("export_users")],
+            "tokens": [_token(r["token"]) for r in w.run("export_tokens")],
+            "audit": [_audit(r["entry"]) for r in w.run("export_audit")],
+            "access": [_access(r["entry"]) for r in w.run("access_entries")],
+        }
 
     def import_records(self, records: dict) -> None:
         """Load an :meth:`export_records` dump (from either store) into this EMPTY store exactly:
@@ -1352,11 +1371,30 @@ class Neo4jStore:
                 w.run("access_put", rows=chunk)
             w.run("sequence_raise", name="history", value=max((h["seq"] for h in history), default=0))
             w.run("sequence_raise", name="audit", value=max((e["seq"] for e in audit), default=0))
+            self._import_sync_records(w, records)
 
         try:
             self._write(work)
         except neo4j_errors.ConstraintError as exc:
             raise Conflict(f"the dump repeats an id: {exc.message}") from None
+
+    @staticmethod
+    def _import_sync_records(w: "_Work", records: dict) -> None:
+        """Sync sources and records, merges and snapshots of a dump (as the SQLite store keeps them)."""
+        sections = (
+            ("sync_sources_import", [{**s, "files": list(s.get("files") or [])} for s in records.get("sync_sources", [])]),
+            ("sync_records_import", [{**{k: r.get(k) for k in SYNC_RECORD_KEYS}, "data": _dumps(r.get("data") or {})}
+                                     for r in records.get("sync_records", [])]),
+            ("actor_merges_import", [{k: m.get(k) for k in ("merged_id", "into_id", "at", "by")}
+                                     for m in records.get("actor_merges", [])]),
+            ("snapshots_import", [{**{k: n.get(k) for k in SNAPSHOT_KEYS}, "metrics": _dumps(n.get("metrics") or {})}
+                                  for n in records.get("analytics_snapshots", [])]),
+        )
+        for query, rows in sections:
+            for chunk in _chunks(rows):
+                w.run(query, rows=chunk)
+        snapshots = records.get("analytics_snapshots", [])
+        w.run("sequence_raise", name="snapshot", value=max((n["id"] for n in snapshots), default=0))
 
     # users and tokens ---------------------------------------------------------------------
     def create_user(self, username: str, password_hash: str | None, role: str, *, by: str) -> dict:
