@@ -19,4 +19,9 @@ CREATE INDEX tie_type IF NOT EXISTS FOR ()-[r:TIE]-() ON (r.type);
 CREATE INDEX history_entity_id IF NOT EXISTS FOR (h:HistoryEntry) ON (h.entity_id);
 CREATE INDEX api_token_user_id IF NOT EXISTS FOR (t:ApiToken) ON (t.user_id);
 CREATE INDEX audit_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at);
+CREATE INDEX sync_record_entity_id IF NOT EXISTS FOR (r:SyncRecord) ON (r.entity_id);
+CREATE INDEX sync_record_source IF NOT EXISTS FOR (r:SyncRecord) ON (r.source);
+CREATE INDEX sync_source_name IF NOT EXISTS FOR (s:SyncSource) ON (s.name);
+CREATE INDEX actor_merge_merged_id IF NOT EXISTS FOR (m:ActorMerge) ON (m.merged_id);
+CREATE INDEX actor_merge_into_id IF NOT EXISTS FOR (m:ActorMerge) ON (m.into_id);
 CALL db.awaitIndexes(300)

@@ -34,6 +34,13 @@ def sqlite_store(db_path):
     store.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def any_store(request):
+    """An empty store, once per implementation: ``sqlite_store``, then ``neo4j_store`` (skipped
+    without ``NEO4J_TEST_URI``), for services that must behave alike on both."""
+    return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "neo4j_store")
+
+
 @pytest.fixture
 def demo_store(sqlite_store):
     """The SQLite store loaded with the bundled roundtable demo (40 actors, 55 ties)."""

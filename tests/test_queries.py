@@ -10,7 +10,7 @@ from graph_service.store import neo4j
 # id generation (a staged id is taken) and actors_not_live (it states the rule the other way round).
 SEES_STAGED_ROWS = {
     "actor_create_staged", "actor_ids_taken", "actors_not_live", "actor_upsert", "history_append",
-    "history_append_staged", "schema", "staged_count", "tie_create", "tie_create_staged", "tie_update",
+    "history_append_staged", "schema", "staged_count", "tie_create", "tie_create_staged", "tie_move", "tie_update",
 }
 VISIBLE = re.compile(r"\.staged IS NULL OR EXISTS \{ MATCH \(imp:Import \{id: \w\.staged\}\) WHERE imp\.state = 'published' \}")
 

@@ -892,10 +892,13 @@ class Neo4jStore:
 
         Returns ``{"actors": {"created", "updated", "unchanged"}, "ties": {...}}`` counts.
         """
-        actors = list(actors)
-        ties = list(ties)
+        return self._apply(list(actors), list(ties), by)
+
+    def _apply(self, actors: list[dict], ties: list[dict], by: str, also: Callable[[_Work], None] | None = None) -> dict:
+        """:meth:`apply_batch`; ``also(w)`` runs in the transaction that makes the batch visible
+        (the batch's own, or a staged batch's publishing one) after the batch's writes."""
         if len(actors) + len(ties) > STAGE_THRESHOLD:
-            return self._apply_staged(actors, ties, by)
+            return self._apply_staged(actors, ties, by, also)
 
         def work(w: _Work) -> dict:
             known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
@@ -909,6 +912,8 @@ class Neo4jStore:
             updates = [{"id": t["id"], "props": _tie_props(t)} for _, t in plan.tie_updates.values()]
             for chunk in _chunks(updates):
                 w.run("tie_update", rows=chunk)
+            if also is not None:
+                also(w)
             return plan.summary
 
         try:
@@ -924,7 +929,8 @@ class Neo4jStore:
             if written != len(chunk):  # an end vanished (a concurrent hard delete): never commit half
                 raise Conflict(f"created {written} of {len(chunk)} ties: an end disappeared meanwhile")
 
-    def _apply_staged(self, actors: list[dict], ties: list[dict], by: str) -> dict:
+    def _apply_staged(self, actors: list[dict], ties: list[dict], by: str,
+                      also: Callable[[_Work], None] | None = None) -> dict:
         """A large batch: new records staged in committed chunks, published in one short transaction.
 
         1. Existing records are read in read transactions and the batch planned
@@ -934,7 +940,8 @@ class Neo4jStore:
            Every read query shows a row with that marker only once its Import is ``published``.
         3. One transaction checks that the records to update did not change since step 1 (else
            :class:`Conflict`) and that every tie end is still live, writes the updates and their
-           history and sets the Import ``published``: all new rows appear at once.
+           history (and whatever ``also`` writes: a sync's records) and sets the Import
+           ``published``: all new rows appear at once.
         4. The markers are dropped in chunks and the Import node deleted (visibility unchanged).
 
         A failure in 2 or 3 discards the staged rows (:meth:`discard_abandoned_imports` does it
@@ -1003,6 +1010,8 @@ class Neo4jStore:
                     w.run("tie_update", rows=chunk)
                 for entry in publish_history:
                     w.history(*entry)
+                if also is not None:
+                    also(w)
                 if import_id and not publish_history:
                     w.run("history_reserve", n=1)  # move the revision now that the rows show
                 if import_id:
@@ -1119,6 +1128,193 @@ class Neo4jStore:
         for import_id in published:
             self._normalise_import(import_id)
         return len(claimed) + len(published)
+
+    # sync (SyncStore) ----------------------------------------------------------------------
+    def get_actors(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: actor}`` for the ids that exist (deleted included; rows of an unpublished import not)."""
+        out: dict[str, dict] = {}
+        for chunk in _chunks(sorted(set(ids)), STAGE_CHUNK):
+            out.update(self._read(lambda w, c=chunk: w.actors(c)))
+        return out
+
+    def get_ties(self, ids: list[str]) -> dict[str, dict]:
+        """``{id: tie}`` for the ids that exist (deleted included; rows of an unpublished import not)."""
+        out: dict[str, dict] = {}
+        for chunk in _chunks(sorted(set(ids)), STAGE_CHUNK):
+            out.update(self._read(lambda w, c=chunk: w.ties(c)))
+        return out
+
+    def actor_index(self) -> list[dict]:
+        """Every actor (deleted too) as import matching needs it, by id: ``{id, name, kind, aliases,
+        name_folded, aliases_folded, emails, orgs (folded names of live works_for/member_of
+        targets), deleted_at, merged_into, sources (names of the sync sources that had it)}``."""
+        out = []
+        for r in self._query("actor_index"):
+            # lower-cased as SQLite's lower() does it (ASCII letters only), so both stores match alike
+            emails = [None if c.get("value") is None else _nocase(str(c["value"]))
+                      for c in _loads(r["contact_details"], []) if c.get("type") == "email"]
+            out.append({"id": r["id"], "name": r["name"], "kind": r["kind"], "aliases": list(r["aliases"] or []),
+                        "name_folded": r["name_folded"], "aliases_folded": list(r["aliases_folded"] or []),
+                        "emails": emails, "orgs": list(r["orgs"]), "deleted_at": r["deleted_at"],
+                        "merged_into": r["merged_into"][0] if r["merged_into"] else None, "sources": list(r["sources"])})
+        return out
+
+    def find_ties(self, triples: list[tuple[str, str, str]]) -> list[dict]:
+        """Live ties joining ``(source_id, target_id, type)`` (mutual ties also the other way round), by id."""
+        found: dict[str, dict] = {}
+        for chunk in _chunks([list(t) for t in triples]):
+            for r in self._query("ties_joining", triples=chunk):
+                found[r["tie"]["id"]] = _tie(r["tie"])
+        return [found[i] for i in sorted(found)]
+
+    @staticmethod
+    def _sync_record(props: dict) -> dict:
+        return {**{k: props.get(k) for k in SYNC_RECORD_KEYS}, "data": _loads(props.get("data"), {})}
+
+    def sync_records(self, source: str) -> list[dict]:
+        """What the last sync of ``source`` saw: ``[{source, entity_type, entity_id, file, sheet, row,
+        first_seen_at, last_seen_at, last_seen_by, missing_since, data}]``."""
+        return [self._sync_record(r["record"]) for r in self._query("sync_records_of_source", source=source)]
+
+    def sync_sources(self) -> list[dict]:
+        """Every source synced so far, by name: ``[{name, format, files, first_sync_at, last_sync_at,
+        last_sync_by, syncs}]``."""
+        keys = ("name", "format", "files", "first_sync_at", "last_sync_at", "last_sync_by", "syncs")
+        return [{**{k: r["source"].get(k) for k in keys}, "files": list(r["source"].get("files") or [])}
+                for r in self._query("export_sync_sources")]
+
+    def provenance(self, entity_id: str) -> list[dict]:
+        """Where an actor or tie came from: its sync records in every source, oldest first."""
+        return [self._sync_record(r["record"]) for r in self._query("sync_provenance", entity_id=entity_id)]
+
+    def inactive_ids(self) -> dict[str, set[str]]:
+        """``{"actors": ids, "ties": ids}`` missing from every source that had them."""
+        out: dict[str, set[str]] = {"actors": set(), "ties": set()}
+        for r in self._query("sync_inactive"):
+            out["actors" if r["entity_type"] == "actor" else "ties"].add(r["entity_id"])
+        return out
+
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str) -> dict:
+        """:meth:`apply_batch` plus the sync bookkeeping of one source, all or nothing.
+
+        ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
+        missing: [{entity_type, entity_id}]}``. Seen records are (re)activated; missing ones get
+        ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
+        The bookkeeping is written in the transaction that makes the batch visible (a staged
+        batch's publishing one), so no reader sees rows without their records or the reverse.
+        Raises what :meth:`apply_batch` raises.
+        """
+        return self._apply(list(actors), list(ties), by, lambda w: self._sync_in(w, sync, by))
+
+    @staticmethod
+    def _sync_in(w: _Work, sync: dict, by: str) -> None:
+        source, at = sync["source"], sync["at"]
+        # first: the SyncSource's lock makes two syncs of one source take turns
+        w.run("sync_source_touch", name=source, format=sync.get("format", ""), files=list(sync.get("files", [])),
+              at=at, by=by)
+        was_missing = {(r["entity_type"], r["entity_id"]) for r in w.run("sync_records_missing", source=source)}
+        seen = sync.get("seen", [])
+        rows = sorted(({"entity_type": x["entity_type"], "entity_id": x["entity_id"], "file": x.get("file"),
+                        "sheet": x.get("sheet"), "row": x.get("row"), "data": _dumps(x.get("data") or {})} for x in seen),
+                      key=lambda r: (r["entity_type"], r["entity_id"]))
+        for chunk in _chunks(rows):
+            w.run("sync_records_seen", rows=chunk, source=source, at=at, by=by)
+        for x in seen:
+            if (x["entity_type"], x["entity_id"]) in was_missing:
+                w.history(x["entity_type"], x["entity_id"], "reactivate", by,
+                          {"sync_source": source, "active": False}, {"sync_source": source, "active": True})
+        missing = sync.get("missing", [])
+        newly: set[tuple[str, str]] = set()
+        for chunk in _chunks([{"entity_type": m["entity_type"], "entity_id": m["entity_id"]} for m in missing]):
+            newly.update((r["entity_type"], r["entity_id"])
+                         for r in w.run("sync_records_mark_missing", rows=chunk, source=source, at=at))
+        for m in missing:
+            key = (m["entity_type"], m["entity_id"])
+            if key in newly:
+                newly.discard(key)  # a repeat in the list finds it missing already
+                w.history(m["entity_type"], m["entity_id"], "inactive", by, {"sync_source": source, "active": True},
+                          {"sync_source": source, "active": False, "missing_since": at})
+
+    def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:
+        """Merge actor ``gone_id`` into ``keep_id`` in ONE transaction (see services.merge).
+
+        ``keep`` keeps its id and values and takes ``gone``'s missing ones (aliases, tags, contact
+        details and attributes are united; ``gone``'s name becomes an alias); ``gone``'s live ties
+        move to ``keep`` (a tie that would join ``keep`` to itself, or repeat one ``keep`` already
+        has, is deleted with history); its sync records follow; ``gone`` is soft-deleted with a
+        ``merged`` history entry. Returns ``{kept, merged, ties_moved, ties_folded}``. Raises
+        NotFound (either actor missing or deleted), ValidationError (the same actor twice).
+        """
+
+        def work(w: _Work) -> dict:
+            keep, gone = w.actor(keep_id), w.actor(gone_id)
+            for ref, rec in ((keep_id, keep), (gone_id, gone)):
+                if rec is None or rec["deleted_at"]:
+                    raise NotFound(f"no actor with id {ref!r}")
+            if keep_id == gone_id:
+                raise ValidationError([{"field": "actor", "message": "cannot merge an actor into itself"}])
+            now = now_iso()
+            aliases = list(keep["aliases"])
+            for a in [gone["name"], *gone["aliases"]]:
+                if a not in aliases and fold(a) != fold(keep["name"]):
+                    aliases.append(a)
+            contacts = list(keep["contact_details"])
+            for c in gone["contact_details"]:
+                if not any(c["type"] == x["type"] and c["value"] == x["value"] for x in contacts):
+                    contacts.append(c)
+            changes = {
+                "aliases": aliases,
+                "tags": keep["tags"] + [t for t in gone["tags"] if t not in keep["tags"]],
+                "contact_details": contacts,
+                "attributes": {**gone["attributes"], **keep["attributes"]},
+            }
+            for f in ("description", "country", "city"):
+                if not keep[f] and gone[f]:
+                    changes[f] = gone[f]
+            diff = changed_fields(keep, changes, ACTOR_DATA_FIELDS)
+            kept = keep
+            if diff:
+                kept = {**keep, **diff, "updated_at": now_iso(), "updated_by": by}
+                w.run("actor_upsert", rows=[_actor_props(kept)])
+                w.history("actor", keep_id, "merge", by, keep, kept)
+            moved = folded = 0
+            for row in w.run("live_ties_of_actor", actor_id=gone_id):
+                t = _tie(row["tie"])
+                s = keep_id if t["source_id"] == gone_id else t["source_id"]
+                d = keep_id if t["target_id"] == gone_id else t["target_id"]
+                twin = w.value("tie_twin", "id", id=t["id"], type=t["type"], source_id=s, target_id=d)
+                if s == d or twin is not None:
+                    w.run("tie_update", rows=[{"id": t["id"], "props": _tie_props(
+                        {**t, "deleted_at": now, "updated_at": now, "updated_by": by})}])
+                    w.history("tie", t["id"], "delete", by, t, {**t, "deleted_at": now})
+                    folded += 1
+                    continue
+                after = {**t, "source_id": s, "target_id": d, "updated_at": now, "updated_by": by}
+                if w.value("tie_move", "written", id=t["id"], source_id=s, target_id=d, props=_tie_props(after)) != 1:
+                    raise Conflict(f"tie {t['id']!r} could not be moved: an end disappeared meanwhile")
+                w.history("tie", t["id"], "update", by, t, after)
+                moved += 1
+            mine = {r["record"]["source"]: r["record"] for r in w.run("sync_records_of_actor", id=keep_id)}
+            for r in w.run("sync_records_of_actor", id=gone_id):
+                source = r["record"]["source"]
+                if source not in mine:
+                    w.run("sync_record_repoint", source=source, from_id=gone_id, to_id=keep_id)
+                    continue
+                a, b = _loads(mine[source].get("data"), {}), _loads(r["record"].get("data"), {})
+                united = {**b, **a}  # single values: what the source said about the kept actor
+                for k in set(a) | set(b):
+                    if isinstance(a.get(k, []), list) and isinstance(b.get(k, []), list):
+                        united[k] = a.get(k, []) + [x for x in b.get(k, []) if x not in a.get(k, [])]
+                w.run("sync_record_fold", source=source, keep_id=keep_id, gone_id=gone_id, data=_dumps(united))
+            w.run("actor_upsert", rows=[_actor_props({**gone, "deleted_at": now, "updated_at": now, "updated_by": by})])
+            w.history("actor", gone_id, "merged", by, gone, {**gone, "deleted_at": now, "merged_into": keep_id})
+            w.run("actor_merge_record", gone_id=gone_id, keep_id=keep_id, at=now, by=by)
+            return {"kept": kept, "merged": gone_id, "ties_moved": moved, "ties_folded": folded}
+
+        try:
+            return self._write(work)
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(f"the merge conflicts with a concurrent write: {exc.message}") from None
 
     # graph queries ------------------------------------------------------------------------
     @staticmethod

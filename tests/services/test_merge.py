@@ -14,14 +14,14 @@ def write(path, text):
 
 
 @pytest.fixture
-def two_sources(sqlite_store, tmp_path):
+def two_sources(any_store, tmp_path):
     a = write(tmp_path / "team.csv", "Name,Organisation,E-Mail\nAnna Müller,Stadt Beispiel,anna@example.org\n")
     b = write(tmp_path / "outlook.csv", "Name,Organisation,E-Mail,Telefon\nDr. Anna Müller,Jugendring,dr.anna@example.org,+49 30 5550100\n")
-    import_files(sqlite_store, [a])
-    import_files(sqlite_store, [b])
-    keep = sqlite_store.find_actors_by_name("Anna Müller")[0]
-    gone = sqlite_store.find_actors_by_name("Dr. Anna Müller")[0]
-    return sqlite_store, keep, gone, a, b
+    import_files(any_store, [a])
+    import_files(any_store, [b])
+    keep = any_store.find_actors_by_name("Anna Müller")[0]
+    gone = any_store.find_actors_by_name("Dr. Anna Müller")[0]
+    return any_store, keep, gone, a, b
 
 
 def test_name_key_sees_through_titles_order_and_umlauts():
@@ -56,16 +56,16 @@ def test_reimporting_after_a_merge_finds_the_kept_actor_and_changes_nothing(two_
     assert store.get_actor(keep["id"])["name"] == "Anna Müller"
 
 
-def test_merging_a_tie_between_the_two_or_a_repeated_tie_keeps_it_in_history(sqlite_store):
+def test_merging_a_tie_between_the_two_or_a_repeated_tie_keeps_it_in_history(any_store):
     for i, name in enumerate(("Alpha", "Alpha e.V.", "Beta")):
-        sqlite_store.create_actor(validate_actor({"id": f"a{i}", "name": name, "kind": "ngo"}), by="t")
-    sqlite_store.create_tie({"id": "t1", "source_id": "a0", "target_id": "a1", "type": "knows"}, by="t")
-    sqlite_store.create_tie({"id": "t2", "source_id": "a0", "target_id": "a2", "type": "funds"}, by="t")
-    sqlite_store.create_tie({"id": "t3", "source_id": "a1", "target_id": "a2", "type": "funds"}, by="t")
-    result = merge_actors(sqlite_store, "a0", "a1", by="t")
+        any_store.create_actor(validate_actor({"id": f"a{i}", "name": name, "kind": "ngo"}), by="t")
+    any_store.create_tie({"id": "t1", "source_id": "a0", "target_id": "a1", "type": "knows"}, by="t")
+    any_store.create_tie({"id": "t2", "source_id": "a0", "target_id": "a2", "type": "funds"}, by="t")
+    any_store.create_tie({"id": "t3", "source_id": "a1", "target_id": "a2", "type": "funds"}, by="t")
+    result = merge_actors(any_store, "a0", "a1", by="t")
     assert (result["ties_moved"], result["ties_folded"]) == (0, 2)
-    assert [t["id"] for t in sqlite_store.list_ties()[0]] == ["t2"]
-    assert [h["action"] for h in sqlite_store.history("t3")] == ["create", "delete"]
+    assert [t["id"] for t in any_store.list_ties()[0]] == ["t2"]
+    assert [h["action"] for h in any_store.history("t3")] == ["create", "delete"]
 
 
 def test_merge_refuses_the_same_actor_and_unknown_names(two_sources):
@@ -76,16 +76,16 @@ def test_merge_refuses_the_same_actor_and_unknown_names(two_sources):
         merge_actors(store, keep["id"], "Nobody Here", by="x")
 
 
-def test_merging_a_sensitive_actor_into_another_keeps_the_result_sensitive(sqlite_store):
+def test_merging_a_sensitive_actor_into_another_keeps_the_result_sensitive(any_store):
     from graph_service.model import validate_actor
 
-    public = sqlite_store.create_actor(validate_actor({"name": "Sam Visible", "kind": "person"}), by="t")
-    hidden = sqlite_store.create_actor(validate_actor({"name": "Omar Example", "kind": "person",
+    public = any_store.create_actor(validate_actor({"name": "Sam Visible", "kind": "person"}), by="t")
+    hidden = any_store.create_actor(validate_actor({"name": "Omar Example", "kind": "person",
                                                        "contact_details": [{"type": "phone", "value": "+41 44 000 00 00"}]}),
                                        by="t", visible_to=["amira", "ben"])
-    merge_actors(sqlite_store, public["id"], hidden["id"], by="t")
-    assert sqlite_store.access_entries()[public["id"]]["visible_to"] == ["amira", "ben"]
+    merge_actors(any_store, public["id"], hidden["id"], by="t")
+    assert any_store.access_entries()[public["id"]]["visible_to"] == ["amira", "ben"]
     # both protected: only who could see both sees the merged actor
-    third = sqlite_store.create_actor(validate_actor({"name": "Third Example", "kind": "person"}), by="t", visible_to=["ben"])
-    merge_actors(sqlite_store, third["id"], public["id"], by="t")
-    assert sqlite_store.access_entries()[third["id"]]["visible_to"] == ["ben"]
+    third = any_store.create_actor(validate_actor({"name": "Third Example", "kind": "person"}), by="t", visible_to=["ben"])
+    merge_actors(any_store, third["id"], public["id"], by="t")
+    assert any_store.access_entries()[third["id"]]["visible_to"] == ["ben"]

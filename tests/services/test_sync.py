@@ -37,34 +37,34 @@ def contacts_csv(tmp_path):
     return write(tmp_path / "kontakte.csv", ROWS)
 
 
-def test_first_import_creates_people_organisations_and_memberships(sqlite_store, contacts_csv):
-    result = import_files(sqlite_store, [contacts_csv], options=opts(), by="alice")
+def test_first_import_creates_people_organisations_and_memberships(any_store, contacts_csv):
+    result = import_files(any_store, [contacts_csv], options=opts(), by="alice")
     assert result["counts"]["actors"] == {"created": 5, "updated": 0, "unchanged": 0, "missing": 0, "reactivated": 0}
     assert result["counts"]["ties"]["created"] == 3
     assert [e["name"] for e in result["actors"]["created"]] == ["Anna Müller", "Stadt Beispiel", "Ben Okafor", "Jugendring", "Chiara Rossi"]
-    anna = sqlite_store.find_actors_by_name("Anna Müller")[0]
+    anna = any_store.find_actors_by_name("Anna Müller")[0]
     assert anna["created_by"] == "alice" and anna["source"] == "kontakte.csv#kontakte!row 2"
 
 
-def test_second_import_of_the_same_file_changes_nothing(sqlite_store, contacts_csv):
-    import_files(sqlite_store, [contacts_csv], options=opts())
-    anna = sqlite_store.find_actors_by_name("Anna Müller")[0]
-    history = sqlite_store.history(anna["id"])
+def test_second_import_of_the_same_file_changes_nothing(any_store, contacts_csv):
+    import_files(any_store, [contacts_csv], options=opts())
+    anna = any_store.find_actors_by_name("Anna Müller")[0]
+    history = any_store.history(anna["id"])
     time.sleep(0.005)
-    again = import_files(sqlite_store, [contacts_csv], options=opts())
+    again = import_files(any_store, [contacts_csv], options=opts())
     assert again["counts"]["actors"] == {"created": 0, "updated": 0, "unchanged": 5, "missing": 0, "reactivated": 0}
     assert again["counts"]["ties"] == {"created": 0, "updated": 0, "unchanged": 3, "missing": 0, "reactivated": 0}
-    assert sqlite_store.get_actor(anna["id"])["updated_at"] == anna["updated_at"]
-    assert sqlite_store.history(anna["id"]) == history
+    assert any_store.get_actor(anna["id"])["updated_at"] == anna["updated_at"]
+    assert any_store.history(anna["id"]) == history
 
 
-def test_an_edited_copy_updates_exactly_the_edited_fields(sqlite_store, contacts_csv, tmp_path):
-    import_files(sqlite_store, [contacts_csv], options=opts())
+def test_an_edited_copy_updates_exactly_the_edited_fields(any_store, contacts_csv, tmp_path):
+    import_files(any_store, [contacts_csv], options=opts())
     edited = [row[:] for row in ROWS]
     edited[0][5] = "030 9999999"          # Anna's phone
     edited[1][3] = "Koordinator"          # Ben's role (on his works_for tie)
     edited[2][6] = "neu im Team"          # Chiara's note
-    plan = import_files(sqlite_store, [write(tmp_path / "kontakte.csv", edited)], dry_run=True, options=opts())
+    plan = import_files(any_store, [write(tmp_path / "kontakte.csv", edited)], dry_run=True, options=opts())
     changes = {e["name"]: e["changes"] for e in plan["actors"]["updated"]}
     assert changes == {
         "Anna Müller": {"contact_details": [
@@ -76,137 +76,137 @@ def test_an_edited_copy_updates_exactly_the_edited_fields(sqlite_store, contacts
     assert tie["tie"] == "Ben Okafor -[works for]-> Jugendring"
     assert tie["changes"] == {"attributes.role": ["Streetworker", "Koordinator"]}
     assert plan["counts"]["actors"]["unchanged"] == 3 and plan["applied"] is False
-    applied = import_files(sqlite_store, [tmp_path / "kontakte.csv"], options=opts())
+    applied = import_files(any_store, [tmp_path / "kontakte.csv"], options=opts())
     assert applied["counts"]["actors"]["updated"] == 2
-    assert [c["value"] for c in sqlite_store.find_actors_by_name("Anna Müller")[0]["contact_details"]] == [
+    assert [c["value"] for c in any_store.find_actors_by_name("Anna Müller")[0]["contact_details"]] == [
         "anna.mueller@example.org", "+49309999999"]
 
 
-def test_rows_gone_from_the_source_are_marked_inactive_not_deleted_and_can_come_back(sqlite_store, contacts_csv, tmp_path):
-    import_files(sqlite_store, [contacts_csv], options=opts())
-    chiara = sqlite_store.find_actors_by_name("Chiara Rossi")[0]
+def test_rows_gone_from_the_source_are_marked_inactive_not_deleted_and_can_come_back(any_store, contacts_csv, tmp_path):
+    import_files(any_store, [contacts_csv], options=opts())
+    chiara = any_store.find_actors_by_name("Chiara Rossi")[0]
     shorter = write(tmp_path / "kontakte.csv", ROWS[:2])
-    plan = import_files(sqlite_store, [shorter], dry_run=True, options=opts())
+    plan = import_files(any_store, [shorter], dry_run=True, options=opts())
     assert [e["name"] for e in plan["actors"]["missing"]] == ["Chiara Rossi"]
     assert [e["name"] for e in plan["ties"]["missing"]] == ["Chiara Rossi -[works for]-> Jugendring"]
     assert plan["actors"]["missing"][0]["row"] == {"file": "kontakte.csv", "sheet": "kontakte", "row": 4}
-    import_files(sqlite_store, [shorter], options=opts(), by="bob")
-    assert sqlite_store.get_actor(chiara["id"])["deleted_at"] is None      # still there
-    assert chiara["id"] in sqlite_store.inactive_ids()["actors"]
-    assert sqlite_store.history(chiara["id"])[-1]["action"] == "inactive"
-    assert sqlite_store.history(chiara["id"])[-1]["by"] == "bob"
-    again = import_files(sqlite_store, [shorter], options=opts())
+    import_files(any_store, [shorter], options=opts(), by="bob")
+    assert any_store.get_actor(chiara["id"])["deleted_at"] is None      # still there
+    assert chiara["id"] in any_store.inactive_ids()["actors"]
+    assert any_store.history(chiara["id"])[-1]["action"] == "inactive"
+    assert any_store.history(chiara["id"])[-1]["by"] == "bob"
+    again = import_files(any_store, [shorter], options=opts())
     assert again["counts"]["actors"]["missing"] == 0                      # reported once
-    back = import_files(sqlite_store, [write(tmp_path / "kontakte.csv", ROWS)], options=opts())
+    back = import_files(any_store, [write(tmp_path / "kontakte.csv", ROWS)], options=opts())
     assert [e["id"] for e in back["actors"]["reactivated"]] == [chiara["id"]]
-    assert sqlite_store.inactive_ids() == {"actors": set(), "ties": set()}
-    assert sqlite_store.history(chiara["id"])[-1]["action"] == "reactivate"
+    assert any_store.inactive_ids() == {"actors": set(), "ties": set()}
+    assert any_store.history(chiara["id"])[-1]["action"] == "reactivate"
 
 
-def test_provenance_names_source_file_sheet_row_when_and_who(sqlite_store, contacts_csv):
-    import_files(sqlite_store, [contacts_csv], options=opts(source="Partnerliste Jugend"), by="carla")
-    ben = sqlite_store.find_actors_by_name("Ben Okafor")[0]
-    [p] = sqlite_store.provenance(ben["id"])
+def test_provenance_names_source_file_sheet_row_when_and_who(any_store, contacts_csv):
+    import_files(any_store, [contacts_csv], options=opts(source="Partnerliste Jugend"), by="carla")
+    ben = any_store.find_actors_by_name("Ben Okafor")[0]
+    [p] = any_store.provenance(ben["id"])
     assert (p["source"], p["file"], p["sheet"], p["row"], p["last_seen_by"]) == ("Partnerliste Jugend", "kontakte.csv", "kontakte", 3, "carla")
     assert p["first_seen_at"] == p["last_seen_at"] and p["missing_since"] is None
-    [src] = sqlite_store.sync_sources()
+    [src] = any_store.sync_sources()
     assert (src["name"], src["format"], src["files"], src["syncs"]) == ("Partnerliste Jugend", "contacts", ["kontakte.csv"], 1)
 
 
-def test_values_from_another_source_or_typed_by_hand_are_kept(sqlite_store, contacts_csv, tmp_path):
-    import_files(sqlite_store, [contacts_csv], options=opts())
-    anna = sqlite_store.find_actors_by_name("Anna Müller")[0]
-    sqlite_store.update_actor(anna["id"], {"tags": ["youth"], "contact_details": anna["contact_details"] + [
+def test_values_from_another_source_or_typed_by_hand_are_kept(any_store, contacts_csv, tmp_path):
+    import_files(any_store, [contacts_csv], options=opts())
+    anna = any_store.find_actors_by_name("Anna Müller")[0]
+    any_store.update_actor(anna["id"], {"tags": ["youth"], "contact_details": anna["contact_details"] + [
         {"type": "phone", "value": "+491701234567", "label": "mobile"}]}, by="hand")
     edited = [row[:] for row in ROWS]
     edited[0][5] = "030 9999999"
-    import_files(sqlite_store, [write(tmp_path / "kontakte.csv", edited)], options=opts())
-    after = sqlite_store.get_actor(anna["id"])
+    import_files(any_store, [write(tmp_path / "kontakte.csv", edited)], options=opts())
+    after = any_store.get_actor(anna["id"])
     assert [c["value"] for c in after["contact_details"]] == ["anna.mueller@example.org", "+491701234567", "+49309999999"]
     assert after["tags"] == ["youth"]
 
 
-def test_rows_of_one_person_are_one_actor_and_matching_is_by_email_then_name_and_organisation(sqlite_store, tmp_path):
+def test_rows_of_one_person_are_one_actor_and_matching_is_by_email_then_name_and_organisation(any_store, tmp_path):
     rows = ROWS + [["Anna", "Müller", "Stadt Beispiel", "", "ANNA.MUELLER@example.org", "", ""]]
-    result = import_files(sqlite_store, [write(tmp_path / "k.csv", rows)], options=opts())
+    result = import_files(any_store, [write(tmp_path / "k.csv", rows)], options=opts())
     assert result["counts"]["actors"]["created"] == 5
     assert "is the same person as row 2 (same e-mail)" in result["warnings"][0]["message"]
     renamed = [row[:] for row in ROWS]
     renamed[0][1] = "Müller-Schmidt"                                   # same e-mail, new surname
     renamed[1][4] = "ben.okafor@example.org"                            # same name and org, new e-mail
-    plan = import_files(sqlite_store, [write(tmp_path / "k.csv", renamed)], dry_run=True, options=opts())
+    plan = import_files(any_store, [write(tmp_path / "k.csv", renamed)], dry_run=True, options=opts())
     matched = {e["name"]: e["matched_by"] for e in plan["actors"]["updated"]}
     assert matched == {"Anna Müller-Schmidt": "e-mail", "Ben Okafor": "name and organisation"}
 
 
-def test_rejected_rows_refuse_the_import_unless_skipped(sqlite_store, tmp_path):
+def test_rejected_rows_refuse_the_import_unless_skipped(any_store, tmp_path):
     bad = write(tmp_path / "k.csv", ROWS + [["", "", "", "", "", "", "a note and nothing else"]])
-    plan = import_files(sqlite_store, [bad], dry_run=True, options=opts())
+    plan = import_files(any_store, [bad], dry_run=True, options=opts())
     assert plan["rejected"] == [{"file": "k.csv", "sheet": "k", "row": 5, "message": "the row has no name, organisation, e-mail or phone"}]
     with pytest.raises(ImportRefused) as exc:
-        import_files(sqlite_store, [bad], options=opts())
+        import_files(any_store, [bad], options=opts())
     assert exc.value.errors == plan["rejected"]
-    assert sqlite_store.stats()["actors_total"] == 0
-    done = import_files(sqlite_store, [bad], options=opts(skip_rejected=True))
-    assert done["applied"] and sqlite_store.stats()["actors_total"] == 5
+    assert any_store.stats()["actors_total"] == 0
+    done = import_files(any_store, [bad], options=opts(skip_rejected=True))
+    assert done["applied"] and any_store.stats()["actors_total"] == 5
 
 
-def test_likely_duplicates_are_listed_never_merged(sqlite_store, tmp_path):
-    import_files(sqlite_store, [write(tmp_path / "a.csv", [["Anna", "Müller", "", "", "anna@example.org", "", ""]])],
+def test_likely_duplicates_are_listed_never_merged(any_store, tmp_path):
+    import_files(any_store, [write(tmp_path / "a.csv", [["Anna", "Müller", "", "", "anna@example.org", "", ""]])],
                  options=opts())
     other = tmp_path / "b.csv"
     other.write_text("Name,E-Mail\n\"Mueller, Anna\",a.mueller@example.org\nDr. Anna Müller,dr.anna@example.org\n", encoding="utf-8")
-    result = import_files(sqlite_store, [other], options=opts(kind="person"))
+    result = import_files(any_store, [other], options=opts(kind="person"))
     pairs = {(d["name"], d["candidate"]["name"], d["score"]) for d in result["duplicates"]}
     assert ("Mueller, Anna", "Anna Müller", 100.0) in pairs
     assert ("Dr. Anna Müller", "Anna Müller", 100.0) in pairs
     assert "graph-service merge" in result["duplicates"][0]["explanation"]
-    assert sqlite_store.stats()["actors_total"] == 3
+    assert any_store.stats()["actors_total"] == 3
 
 
-def test_apply_is_all_or_nothing(sqlite_store, contacts_csv):
-    import_files(sqlite_store, [contacts_csv], options=opts())
-    before = (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.sync_records("kontakte.csv"))
+def test_apply_is_all_or_nothing(any_store, contacts_csv):
+    import_files(any_store, [contacts_csv], options=opts())
+    before = (any_store.stats(), any_store.projection(), any_store.sync_records("kontakte.csv"))
     edited = [row[:] for row in ROWS] + [["Dana", "Neu", "Jugendring", "", "dana@example.org", "", ""]]
     path = write(contacts_csv, edited)
     options = sync.prepare_options(opts())
     batch = read_batch([InputFile(path)], options)
-    report, work = sync.plan(sqlite_store, batch, options, "kontakte.csv")
-    jugendring = sqlite_store.find_actors_by_name("Jugendring")[0]
-    sqlite_store.delete_actor(jugendring["id"], by="someone")  # between plan and apply
-    mid = (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.sync_records("kontakte.csv"))
+    report, work = sync.plan(any_store, batch, options, "kontakte.csv")
+    jugendring = any_store.find_actors_by_name("Jugendring")[0]
+    any_store.delete_actor(jugendring["id"], by="someone")  # between plan and apply
+    mid = (any_store.stats(), any_store.projection(), any_store.sync_records("kontakte.csv"))
     with pytest.raises(ValidationError):
-        sync.apply(sqlite_store, report, work, by="x")
-    assert (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.sync_records("kontakte.csv")) == mid
-    assert sqlite_store.find_actors_by_name("Dana Neu") == []
+        sync.apply(any_store, report, work, by="x")
+    assert (any_store.stats(), any_store.projection(), any_store.sync_records("kontakte.csv")) == mid
+    assert any_store.find_actors_by_name("Dana Neu") == []
     assert before != mid
 
 
-def test_the_garbage_collector_keeps_running_for_other_threads_during_an_import(sqlite_store, contacts_csv):
+def test_the_garbage_collector_keeps_running_for_other_threads_during_an_import(any_store, contacts_csv):
     import gc
 
     before = gc.get_threshold()
     during = []
     options = opts(progress=lambda step, done, total: during.append((gc.isenabled(), gc.get_threshold())))
-    import_files(sqlite_store, [contacts_csv], options=options)
+    import_files(any_store, [contacts_csv], options=options)
     assert during and all(enabled for enabled, _ in during)  # a web server's other requests still collect
     assert all(threshold[0] > before[0] for _, threshold in during)  # only less often, while the import runs
     assert gc.isenabled() and gc.get_threshold() == before
 
 
-def test_a_resync_finds_its_own_actors_before_look_alikes_typed_in_by_hand(sqlite_store, tmp_path):
+def test_a_resync_finds_its_own_actors_before_look_alikes_typed_in_by_hand(any_store, tmp_path):
     from graph_service.model import validate_actor, validate_tie
 
     path = write(tmp_path / "k.csv", [["Dana", "Neu", "Jugendring", "", "", "030 3333333", ""]])
-    import_files(sqlite_store, [path], options=opts())
-    dana, ring = sqlite_store.find_actors_by_name("Dana Neu")[0], sqlite_store.find_actors_by_name("Jugendring")[0]
+    import_files(any_store, [path], options=opts())
+    dana, ring = any_store.find_actors_by_name("Dana Neu")[0], any_store.find_actors_by_name("Jugendring")[0]
     # look-alikes made by hand: an organisation of the same name, a person of the same name working there
-    sqlite_store.create_actor(validate_actor({"id": "jugendring-by-hand", "name": "Jugendring", "kind": "ngo"}), by="hand")
-    sqlite_store.create_actor(validate_actor({"id": "dana-by-hand", "name": "Dana Neu", "kind": "person"}), by="hand")
-    sqlite_store.create_tie(validate_tie({"source_id": "dana-by-hand", "target_id": ring["id"], "type": "works_for"}), by="hand")
+    any_store.create_actor(validate_actor({"id": "jugendring-by-hand", "name": "Jugendring", "kind": "ngo"}), by="hand")
+    any_store.create_actor(validate_actor({"id": "dana-by-hand", "name": "Dana Neu", "kind": "person"}), by="hand")
+    any_store.create_tie(validate_tie({"source_id": "dana-by-hand", "target_id": ring["id"], "type": "works_for"}), by="hand")
     # and the synced person renamed in graph-service, while a hand-made one now has the old name
-    sqlite_store.update_actor(dana["id"], {"name": "Dana Neu-Berg"}, by="hand")
-    again = import_files(sqlite_store, [path], dry_run=True, options=opts())
+    any_store.update_actor(dana["id"], {"name": "Dana Neu-Berg"}, by="hand")
+    again = import_files(any_store, [path], dry_run=True, options=opts())
     assert again["counts"]["actors"]["created"] == 0 and again["counts"]["actors"]["missing"] == 0
     seen = {e["id"] for state in ("updated", "unchanged") for e in again["actors"][state]}
     assert seen == {dana["id"], ring["id"]}
