@@ -217,3 +217,46 @@ def test_a_published_import_whose_markers_were_left_stays_visible_and_is_tidied(
     ego = store.ego_network("new00000", 2)
     assert contract.ids(ego["actors"]) == contract.ids(seen[3]["actors"]) and ego["ties"] == seen[3]["ties"]
     assert store.stats()["ties_total"] == 7
+
+
+def _sync(actors: list[dict], source: str = "f.csv", missing: tuple[str, ...] = ()) -> dict:
+    return {"source": source, "format": "csv", "files": [source], "at": "2026-01-01T00:00:00.000Z",
+            "seen": [{"entity_type": "actor", "entity_id": a["id"], "file": source, "sheet": "f", "row": i + 2,
+                      "data": {"tags": []}} for i, a in enumerate(actors)],
+            "missing": [{"entity_type": "actor", "entity_id": i} for i in missing]}
+
+
+@pytest.mark.parametrize("name", [
+    "test_rows_gone_from_the_source_are_marked_inactive_not_deleted_and_can_come_back",
+    "test_provenance_names_source_file_sheet_row_when_and_who",
+    "test_apply_is_all_or_nothing",
+])
+def test_staged_syncs_keep_the_sync_behaviour(staged_store, tmp_path, name):
+    import inspect
+
+    from tests.services import test_sync
+
+    test = getattr(test_sync, name)
+    given = {"any_store": staged_store, "tmp_path": tmp_path,
+             "contacts_csv": test_sync.write(tmp_path / "kontakte.csv", test_sync.ROWS)}
+    test(**{p: given[p] for p in inspect.signature(test).parameters})
+    assert leftovers(staged_store) == NOTHING_LEFT
+
+
+def test_a_staged_sync_that_fails_late_keeps_its_records_as_they_were(staged_store):
+    store = staged_store
+    actors, ties = graph(6, "old")
+    store.apply_sync(actors, ties, sync=_sync(actors), by="first")
+    before = (contract.snapshot(store), store.export_records(), store.sync_sources(), store.history("old00001"))
+    new_actors, new_ties = graph(12, "new")
+    new_ties[-1]["label"] = ["text", 1]  # refused by the server in the last tie chunk
+    with pytest.raises(Exception):
+        store.apply_sync(new_actors, new_ties, sync=_sync(actors[2:] + new_actors, missing=("old00001",)), by="second")
+    assert (contract.snapshot(store), store.export_records(), store.sync_sources(), store.history("old00001")) == before
+    assert leftovers(store) == NOTHING_LEFT
+    new_ties[-1]["label"] = "knows"
+    store.apply_sync(new_actors, new_ties, sync=_sync(actors[2:] + new_actors, missing=("old00001",)), by="second")
+    assert store.inactive_ids()["actors"] == {"old00001"}
+    assert store.history("old00001")[-1]["action"] == "inactive"
+    assert len(store.sync_records("f.csv")) == 18 and store.sync_sources()[0]["syncs"] == 2
+    assert leftovers(store) == NOTHING_LEFT
