@@ -1068,3 +1068,128 @@ def test_the_audit_log_is_a_hash_chain_that_shows_tampering(store):
     result = verify_audit_chain(reversed(store.list_audit(limit=100)[0]))
     assert not result["ok"] and result["broken_at"] == entries[1]["seq"]
     assert not verify_audit_chain([entries[0], entries[2], entries[3]])["ok"]  # a removed entry
+
+
+# sync (SyncStore) ----------------------------------------------------------------------------
+SYNC_AT = "2026-03-01T10:00:00.000Z"
+
+
+def _sync(source: str, seen: list[tuple[str, str]], missing: list[tuple[str, str]] = (), at: str = SYNC_AT) -> dict:
+    return {"source": source, "format": "contacts", "files": [f"{source}.csv"], "at": at,
+            "seen": [{"entity_type": t, "entity_id": i, "file": f"{source}.csv", "sheet": source, "row": n + 2,
+                      "data": {"aliases": [], "tags": ["t"]}} for n, (t, i) in enumerate(seen)],
+            "missing": [{"entity_type": t, "entity_id": i} for t, i in missing]}
+
+
+def test_bulk_reads_include_deleted_records_and_skip_unknown_ids(store):
+    a, b = add(store, "Verein A"), add(store, "Verein B")
+    t = link(store, a, b)
+    store.delete_actor(b, by=BY)
+    actors, ties = store.get_actors([a, b, "nobody"]), store.get_ties([t, "t-nobody"])
+    assert sorted(actors) == [a, b] and actors[b]["deleted_at"] and actors[a] == store.get_actor(a)
+    assert list(ties) == [t] and ties[t]["deleted_at"] and ties[t]["source_id"] == a
+
+
+def test_find_ties_matches_live_ties_and_mutual_ones_either_way_round(store):
+    a, b, c = add(store, "A e.V."), add(store, "B e.V."), add(store, "C e.V.")
+    directed = link(store, a, b, "works_for")
+    mutual = link(store, b, c, "knows", directed=False)
+    gone = link(store, a, c, "funds")
+    store.delete_tie(gone, by=BY)
+    found = store.find_ties([(a, b, "works_for"), (b, a, "works_for"), (c, b, "knows"), (a, c, "funds"), (a, b, "knows")])
+    assert ids(found) == sorted([directed, mutual])
+    assert store.find_ties([]) == []
+
+
+def test_actor_index_holds_what_import_matching_needs(store):
+    org = add(store, "Jugendring Süd")
+    person = add(store, "Anna Muster", "person", aliases=["Dr. Anna Muster"],
+                 contact_details=[{"type": "email", "value": "Anna.Muster@Example.org"}, {"type": "phone", "value": "+49301"}])
+    link(store, person, org, "works_for")
+    store.apply_sync([], [], sync=_sync("team", [("actor", person)]), by=BY)
+    index = {r["id"]: r for r in store.actor_index()}
+    assert sorted(index) == sorted([org, person])
+    anna = index[person]
+    assert (anna["name_folded"], anna["aliases_folded"], anna["emails"]) == ("anna muster", ["dr. anna muster"], ["anna.muster@example.org"])
+    assert (anna["orgs"], anna["sources"], anna["merged_into"], anna["deleted_at"]) == (["jugendring sud"], ["team"], None, None)
+    assert index[org]["orgs"] == [] and index[org]["sources"] == []
+
+
+def test_a_sync_keeps_provenance_marks_gone_records_inactive_and_brings_them_back(store):
+    a, b = add(store, "Anna Muster", "person"), add(store, "Ben Muster", "person")
+    summary = store.apply_sync([actor("Cem Muster", "person", id="cem")], [],
+                               sync=_sync("team", [("actor", a), ("actor", b), ("actor", "cem")]), by="carla")
+    assert summary["actors"]["created"] == 1 and store.get_actor("cem")["created_by"] == "carla"
+    [p] = store.provenance(b)
+    assert (p["source"], p["file"], p["sheet"], p["row"], p["first_seen_at"], p["last_seen_by"], p["missing_since"]) == (
+        "team", "team.csv", "team", 3, SYNC_AT, "carla", None)
+    assert p["data"] == {"aliases": [], "tags": ["t"]}
+    later = "2026-03-02T10:00:00.000Z"
+    store.apply_sync([], [], sync=_sync("team", [("actor", a), ("actor", "cem")], [("actor", b)], at=later), by="dora")
+    assert store.inactive_ids() == {"actors": {b}, "ties": set()}
+    assert store.history(b)[-1]["action"] == "inactive" and store.history(b)[-1]["after"]["missing_since"] == later
+    assert store.get_actor(b)["deleted_at"] is None
+    # another source that still has b keeps it active
+    store.apply_sync([], [], sync=_sync("outlook", [("actor", b)], at=later), by="dora")
+    assert store.inactive_ids() == {"actors": set(), "ties": set()}
+    assert [r["source"] for r in store.provenance(b)] == ["team", "outlook"]
+    store.apply_sync([], [], sync=_sync("team", [("actor", b)], at="2026-03-03T10:00:00.000Z"), by="erik")
+    assert store.history(b)[-1]["action"] == "reactivate"
+    team = {r["entity_id"]: r for r in store.sync_records("team")}
+    assert team[b]["first_seen_at"] == SYNC_AT and team[b]["missing_since"] is None and team[b]["last_seen_by"] == "erik"
+    assert team[a]["missing_since"] is None  # not named missing: left as it was
+    sources = {s["name"]: s for s in store.sync_sources()}
+    assert [s["name"] for s in store.sync_sources()] == ["outlook", "team"]
+    assert (sources["team"]["syncs"], sources["team"]["first_sync_at"], sources["team"]["last_sync_by"],
+            sources["team"]["files"]) == (3, SYNC_AT, "erik", ["team.csv"])
+
+
+def test_a_refused_sync_writes_no_records(store):
+    a = add(store, "Anna Muster", "person")
+    before = (snapshot(store), store.sync_sources(), store.provenance(a))
+    with pytest.raises(ValidationError):
+        store.apply_sync([], [tie(a, "nobody") | {"id": "t-nobody"}], sync=_sync("team", [("actor", a)]), by=BY)
+    assert (snapshot(store), store.sync_sources(), store.provenance(a)) == before
+
+
+def test_merge_moves_ties_folds_repeats_and_repoints_sync_records(store):
+    keep, gone, org, other = (add(store, n, k) for n, k in (("Anna Muster", "person"), ("Dr. Anna Muster", "person"),
+                                                           ("Jugendring", "ngo"), ("Stadt", "city")))
+    kept_tie = link(store, keep, org, "works_for")
+    repeat = link(store, gone, org, "works_for")       # the same tie once gone is keep
+    loop = link(store, keep, gone, "knows", directed=False)  # would join keep to itself
+    moved = link(store, other, gone, "funds")
+    store.apply_sync([], [], sync=_sync("team", [("actor", keep), ("actor", gone)]), by=BY)
+    store.apply_sync([], [], sync=_sync("outlook", [("actor", gone)]), by=BY)
+    result = store.merge_actors(keep, gone, by="carla")
+    assert (result["merged"], result["ties_moved"], result["ties_folded"]) == (gone, 1, 2)
+    assert result["kept"]["aliases"] == ["Dr. Anna Muster"]
+    assert sorted(ids(store.list_ties(actor_id=keep)[0])) == sorted([kept_tie, moved])
+    assert store.get_tie(moved)["target_id"] == keep and store.get_tie(moved)["updated_by"] == "carla"
+    assert store.get_tie(repeat) is None and store.get_tie(loop) is None
+    assert [h["action"] for h in store.history(moved)] == ["create", "update"]
+    assert store.history(moved)[-1]["before"]["target_id"] == gone
+    assert store.history(repeat)[-1]["action"] == "delete"
+    assert store.get_actor(gone) is None and store.history(gone)[-1]["action"] == "merged"
+    assert store.history(gone)[-1]["after"]["merged_into"] == keep
+    assert sorted((r["source"], r["entity_id"]) for r in store.provenance(keep)) == [("outlook", keep), ("team", keep)]
+    assert store.provenance(gone) == []
+    index = {r["id"]: r for r in store.actor_index()}
+    assert index[gone]["merged_into"] == keep and sorted(index[keep]["sources"]) == ["outlook", "team"]
+    # a later merge into another actor carries the earlier one along
+    third = add(store, "A. Muster", "person")
+    store.merge_actors(third, keep, by="carla")
+    merges = {m["merged_id"]: m["into_id"] for m in store.export_records()["actor_merges"]}
+    assert merges == {gone: third, keep: third}
+
+
+def test_merge_refuses_deleted_unknown_or_identical_actors(store):
+    a, b = add(store, "Anna Muster", "person"), add(store, "Ben Muster", "person")
+    store.delete_actor(b, by=BY)
+    with pytest.raises(NotFound):
+        store.merge_actors(a, b, by=BY)
+    with pytest.raises(NotFound):
+        store.merge_actors("nobody", a, by=BY)
+    with pytest.raises(ValidationError):
+        store.merge_actors(a, a, by=BY)
+    assert store.history(a)[-1]["action"] == "create"
