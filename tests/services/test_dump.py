@@ -81,7 +81,7 @@ def test_a_damaged_dump_is_refused_whole_with_a_clear_error(rich_store, tmp_path
     assert sqlite_store.stats()["actors_total"] == 0
 
 
-def test_a_restored_backup_keeps_sync_records_merges_and_snapshots(sqlite_store, tmp_path):
+def test_a_restored_backup_keeps_sync_records_merges_and_snapshots(any_store, tmp_path):
     """After a restore, a re-import of the same file finds every row as it was: all unchanged, none new or gone."""
     from graph_service.model import validate_actor, validate_tie
     from graph_service.services.merge import merge_actors
@@ -91,20 +91,20 @@ def test_a_restored_backup_keeps_sync_records_merges_and_snapshots(sqlite_store,
     contacts = tmp_path / "kontakte.csv"
     contacts.write_text("Name,Organisation,E-Mail,Telefon\nAnna Beispiel,Jugendring,anna@example.org,030 1111111\n"
                         "Ben Beispiel,Jugendring,ben@example.org,\nCem Muster,Stadtteilverein,,030 2222222\n", encoding="utf-8")
-    import_files(sqlite_store, [contacts], options=ImportOptions(region="DE"), by="alice")
-    ring, verein = (sqlite_store.find_actors_by_name(n)[0] for n in ("Jugendring", "Stadtteilverein"))
-    sqlite_store.create_actor(validate_actor({"id": "jugend-ring", "name": "Jugend-Ring", "kind": "ngo"}), by="t")
-    merge_actors(sqlite_store, ring["id"], "jugend-ring", by="alice")
+    import_files(any_store, [contacts], options=ImportOptions(region="DE"), by="alice")
+    ring, verein = (any_store.find_actors_by_name(n)[0] for n in ("Jugendring", "Stadtteilverein"))
+    any_store.create_actor(validate_actor({"id": "jugend-ring", "name": "Jugend-Ring", "kind": "ngo"}), by="t")
+    merge_actors(any_store, ring["id"], "jugend-ring", by="alice")
     # a look-alike typed in by hand: only the sync records tell the synced Cem Muster from it
-    sqlite_store.create_actor(validate_actor({"id": "cem-by-hand", "name": "Cem Muster", "kind": "person"}), by="t")
-    sqlite_store.create_tie(validate_tie({"source_id": "cem-by-hand", "target_id": verein["id"], "type": "works_for"}), by="t")
-    sqlite_store.save_snapshot({"name": "spring", "coordinator_id": None, "metrics": {"gaps": 3}}, by="alice")
-    backup(sqlite_store, tmp_path / "d.json")
+    any_store.create_actor(validate_actor({"id": "cem-by-hand", "name": "Cem Muster", "kind": "person"}), by="t")
+    any_store.create_tie(validate_tie({"source_id": "cem-by-hand", "target_id": verein["id"], "type": "works_for"}), by="t")
+    any_store.save_snapshot({"name": "spring", "coordinator_id": None, "metrics": {"gaps": 3}}, by="alice")
+    backup(any_store, tmp_path / "d.json")
     target = SQLiteStore(tmp_path / "restored.sqlite3")
     target.init_schema()
     restore(target, tmp_path / "d.json")
-    assert target.export_records() == sqlite_store.export_records()
-    assert target.sync_sources() == sqlite_store.sync_sources()
+    assert target.export_records() == any_store.export_records()
+    assert target.sync_sources() == any_store.sync_sources()
     assert [s["name"] for s in target.list_snapshots()] == ["spring"]
     assert target.export_records()["actor_merges"][0]["into_id"] == ring["id"]
     again = import_files(target, [contacts], dry_run=True, options=ImportOptions(region="DE"))
