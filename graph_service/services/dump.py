@@ -1,9 +1,9 @@
 """Lossless dumps of a whole store: backup, restore, and moving between SQLite and Neo4j.
 
 Format: one JSON document ``{"format": "graph-service-dump", "version": 1, "created_at",
-"store", "records": {actors, ties, history, users, tokens, audit}}`` (from SQLite also
-``sync_sources``, ``sync_records``, ``actor_merges`` and ``analytics_snapshots`` where there are
-any; a Neo4j store keeps no sync records and restores without them), gzip-compressed when the
+"store", "records": {actors, ties, history, users, tokens, audit}}`` (also ``sync_sources``,
+``sync_records``, ``actor_merges`` and ``analytics_snapshots`` where there are any; both stores
+keep and restore them), gzip-compressed when the
 file name ends in ``.gz``. Keys are sorted so two dumps of the same data are byte-identical
 apart from ``created_at`` and ``store``.
 """

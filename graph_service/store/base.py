@@ -210,7 +210,7 @@ class GraphStore(Protocol):
 class SyncStore(GraphStore, Protocol):
     """What spreadsheet sync, merging and fast imports need beyond :class:`GraphStore`.
 
-    The SQLite store implements it; a store without it still imports (through ``apply_batch``
+    Both the SQLite and the Neo4j store implement it; a store without it still imports (through ``apply_batch``
     and one-by-one reads) but cannot report rows missing since a source's last sync, mark them
     inactive, or merge actors. Sync records: ``{source, entity_type ("actor"|"tie"), entity_id,
     file, sheet, row, first_seen_at, last_seen_at, last_seen_by, missing_since, data}`` where

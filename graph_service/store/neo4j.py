@@ -16,6 +16,12 @@ Graph model
   a row only when its Import is ``published`` (see :meth:`Neo4jStore._apply_staged`).
 - ``(:HistoryEntry {seq, entity_type, entity_id, action, at, by, before, after})`` with ``seq``
   from a ``(:Sequence {name: 'history'})`` counter; ``before``/``after`` are JSON strings.
+- Sync bookkeeping (:class:`~graph_service.store.base.SyncStore`): ``(:SyncSource {name, format,
+  files, first_sync_at, last_sync_at, last_sync_by, syncs})``, ``(:SyncRecord {source, entity_type,
+  entity_id, file, sheet, row, first_seen_at, last_seen_at, last_seen_by, missing_since, data})``
+  (``data`` a JSON string; one per source and actor or tie, found by ``entity_id``, no
+  relationship to it) and ``(:ActorMerge {merged_id, into_id, at, by})``. A staged batch's sync
+  records are written by the transaction that publishes it.
 - ``(:User {id, username, username_key, ...})`` and ``(:ApiToken {id, user_id, token_hash,
   scopes, ...})``. ``username_key`` is the name with ASCII letters lower-cased, which is what
   SQLite's ``COLLATE NOCASE`` compares, so both stores accept and refuse the same names.
@@ -629,7 +635,7 @@ class Neo4jStore:
 
         Idempotent (``IF NOT EXISTS``); actor id, tie id (a relationship uniqueness constraint),
         user id and username, token id and hash, history seq are unique; ``Actor.name_folded``
-        has a range and a text index. Then discards what abandoned staged imports left
+        has a range and a text index; sync records are indexed by entity id and by source. Then discards what abandoned staged imports left
         (:meth:`discard_abandoned_imports`).
         """
         with self._errors():
