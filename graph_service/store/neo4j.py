@@ -795,6 +795,7 @@ class Neo4jStore:
                      "city": "", "contact_details": [], "attributes": {}, "source": "", "updated_at": now, "updated_by": by}
             w.run("actor_upsert", rows=[_actor_props(after)])
             erased = w.value("erase_history", "erased", entity_id=actor_id)
+            w.run("sync_records_erase", entity_id=actor_id)
             w.history("actor", actor_id, "erase", by, None, None)
             return {"actor": after, "history_entries_erased": erased}
 
@@ -1220,9 +1221,10 @@ class Neo4jStore:
               at=at, by=by)
         was_missing = {(r["entity_type"], r["entity_id"]) for r in w.run("sync_records_missing", source=source)}
         seen = sync.get("seen", [])
-        rows = sorted(({"entity_type": x["entity_type"], "entity_id": x["entity_id"], "file": x.get("file"),
-                        "sheet": x.get("sheet"), "row": x.get("row"), "data": _dumps(x.get("data") or {})} for x in seen),
-                      key=lambda r: (r["entity_type"], r["entity_id"]))
+        # one row per record, the last one winning (as SQLite's upserts one after another)
+        last = {(x["entity_type"], x["entity_id"]): x for x in seen}
+        rows = [{"entity_type": t, "entity_id": i, "file": x.get("file"), "sheet": x.get("sheet"), "row": x.get("row"),
+                 "data": _dumps(x.get("data") or {})} for (t, i), x in sorted(last.items())]
         for chunk in _chunks(rows):
             w.run("sync_records_seen", rows=chunk, source=source, at=at, by=by)
         for x in seen:

@@ -1231,3 +1231,11 @@ def test_stores_sync_and_merge_alike(sqlite_file_store, neo4j_store, tmp_path):
     assert _stable(sqlite_file_store.projection()) == _stable(neo4j_store.projection())
     again = [import_files(store, files, dry_run=True, by="demo")["counts"] for store in (sqlite_file_store, neo4j_store)]
     assert again[0] == again[1]
+
+
+def test_erasing_a_person_empties_what_their_sync_records_said(store):
+    a = add(store, "Anna Muster", "person")
+    store.apply_sync([], [], sync=_sync("team", [("actor", a)]), by=BY)
+    store.erase_personal_data(a, by=BY)
+    [p] = store.provenance(a)
+    assert (p["source"], p["data"], p["file"], p["sheet"], p["row"]) == ("team", {}, None, None, None)
