@@ -87,6 +87,12 @@ _PLAIN_EMAIL = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,6
 _SPECIAL = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
 
 
+@functools.lru_cache(maxsize=4096)  # the addresses of one list share few domains
+def _special_use(domain: str) -> bool:
+    """True for a special-use domain (``localhost``, ``*.test``...): email-validator's answer is needed."""
+    return any(domain == s or domain.endswith("." + s) for s in _SPECIAL)
+
+
 def email(value: str) -> str:
     """A syntactically valid e-mail address, lower-cased (``Anna.M@Example.ORG`` -> ``anna.m@example.org``).
 
@@ -97,8 +103,7 @@ def email(value: str) -> str:
         raw = raw[7:]
     if len(raw) <= 254 and _PLAIN_EMAIL.match(raw):
         local, _, domain = raw.rpartition("@")
-        d = domain.lower()
-        if len(local) <= 64 and not any(d == s or d.endswith("." + s) for s in _SPECIAL):
+        if len(local) <= 64 and not _special_use(domain.lower()):
             return raw.lower()
     try:
         info = email_validator.validate_email(raw, check_deliverability=False)

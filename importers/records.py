@@ -8,8 +8,11 @@ for the user, each with ``{file, sheet, row, column, message}``. The sync servic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
+
+from graph_service.model import fold
 
 FORMATS = (
     "auto",       # decided from the file names and headers
@@ -104,6 +107,15 @@ class ActorRecord:
     def source_text(self) -> str:
         w = self.where
         return f"{w.get('file', '')}#{w.get('sheet', '')}!row {w.get('row', '')}"
+
+    # matching looks a record up by its folded name (and organisation) several times: folded once
+    @cached_property
+    def folded_name(self) -> str:
+        return fold(self.name)
+
+    @cached_property
+    def folded_organization(self) -> str:
+        return fold(self.organization)
 
 
 @dataclass
