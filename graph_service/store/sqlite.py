@@ -588,7 +588,7 @@ class SQLiteStore:
     # batches ------------------------------------------------------------------------------
     def apply_batch(self, actors: Iterable[dict], ties: Iterable[dict], *, by: str) -> dict:
         actors, ties = list(actors), list(ties)
-        with self._write() as conn:
+        with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn:
             with self._indexes_after(conn, ("actors", "ties", "history"), len(actors) + len(ties)):
                 return self._apply_rows(conn, actors, ties, by)
 
@@ -657,6 +657,26 @@ class SQLiteStore:
                 summary["ties"]["unchanged"] += 1
         self._flush(conn, self._INSERT_TIE, deferred)
         return summary
+
+    @contextlib.contextmanager
+    def _ends_checked_once(self, rows: int):
+        """Switch SQLite's foreign-key checks off for a batch of at least 50,000 rows.
+
+        :meth:`_apply_rows` checks that the ends of every tie are live actors itself (one query
+        for the whole batch, or :meth:`_check_ends` row by row), so the per-row lookups of the
+        foreign keys only repeat that check: a third of the time of inserting 100,000 ties. The
+        pragma takes effect only outside a transaction, on this thread's connection; it is set
+        back when the batch ends.
+        """
+        if rows < 50_000:
+            yield
+            return
+        conn = self._conn()
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
     @contextlib.contextmanager
     def _indexes_after(self, conn, tables: tuple[str, ...], rows: int):
@@ -794,8 +814,8 @@ class SQLiteStore:
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
-        with self._write() as conn, self._indexes_after(conn, ("actors", "ties", "history", "sync_records"),
-                                                        len(actors) + len(ties)):
+        with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
+                self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)):
             summary = self._apply_rows(conn, actors, ties, by)
             conn.execute(
                 "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"

@@ -25,6 +25,8 @@ def test_a_big_batch_keeps_every_index_and_a_failed_one_changes_nothing(sqlite_s
     assert sqlite_store.find_actors_by_name("actor 49999")[0]["id"] == "a49999"   # name index answers
     assert [t["id"] for t in sqlite_store.list_ties(actor_id="a7")[0]] == ["t6", "t7"]
     assert len(sqlite_store.history("a123")) == 1
+    # the batch checked tie ends itself; afterwards SQLite's foreign keys guard single writes again
+    assert sqlite_store._conn().execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_history_of_a_bulk_created_record_is_the_whole_record_though_stored_without_defaults(sqlite_store):
