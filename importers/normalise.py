@@ -49,6 +49,8 @@ def cell_text(value: str) -> str:
 
 def text(value) -> str:
     """NFC-normalised text with whitespace collapsed (newlines kept out of names)."""
+    if value == "":  # most optional cells of a row
+        return ""
     return clean_text(value)
 
 

@@ -39,7 +39,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def name_key(name: str) -> str:
     """The comparison key of a name: ``"Dr. Anna Müller"`` -> ``"anna mueller"``."""
-    text = unicodedata.normalize("NFKC", name or "").translate(_TRANSLIT)
+    text = name or ""
+    if not text.isascii():  # NFKC and the umlauts' transliteration change nothing in ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLIT)
     tokens = [t for t in _TOKEN.findall(fold(text)) if t not in _TITLES]
     return " ".join(sorted(tokens))
 

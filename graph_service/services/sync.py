@@ -231,6 +231,8 @@ class Planned:
 
     @property
     def first(self) -> ActorRecord:
+        if len(self.records) == 1:  # nearly every actor of a contact list
+            return self.records[0]
         explicit = [r for r in self.records if not r.implicit]
         return explicit[0] if explicit else self.records[0]
 
