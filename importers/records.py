@@ -8,7 +8,6 @@ for the user, each with ``{file, sheet, row, column, message}``. The sync servic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -108,14 +107,21 @@ class ActorRecord:
         w = self.where
         return f"{w.get('file', '')}#{w.get('sheet', '')}!row {w.get('row', '')}"
 
-    # matching looks a record up by its folded name (and organisation) several times: folded once
-    @cached_property
+    # Matching looks a record up by its folded name (and organisation) several times: folded once,
+    # when planning starts (functools.cached_property takes a lock per read on Python 3.11).
+    @property
     def folded_name(self) -> str:
-        return fold(self.name)
+        folded = self.__dict__.get("_folded_name")
+        if folded is None:
+            folded = self.__dict__["_folded_name"] = fold(self.name)
+        return folded
 
-    @cached_property
+    @property
     def folded_organization(self) -> str:
-        return fold(self.organization)
+        folded = self.__dict__.get("_folded_organization")
+        if folded is None:
+            folded = self.__dict__["_folded_organization"] = fold(self.organization)
+        return folded
 
 
 @dataclass

@@ -333,6 +333,8 @@ class Planner:
         old = self.index.by_id.get(base)
         if old is not None and old["deleted_at"] and fold(old["name"]) == rec.folded_name and base not in self.planned:
             return base  # restores the deleted actor of the same name
+        if base not in self.index.by_id and base not in self.planned:
+            return base
         return unique_id(base, lambda i: i in self.index.by_id or i in self.planned)
 
     def resolve_actors(self) -> None:
