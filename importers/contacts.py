@@ -242,6 +242,7 @@ class ContactBuilder:
 
     def _contacts(self, cr: ContactRow) -> list[dict]:
         contacts: list[dict] = []
+        seen: set[tuple[str, str]] = set()
         for ctype, raw, label, header in cr.contacts:
             try:
                 if ctype == "email":
@@ -259,11 +260,13 @@ class ContactBuilder:
                 prev = cr.attributes.get(header)
                 cr.attributes[header] = f"{prev}; {norm.text(raw)}" if prev else norm.text(raw)
                 continue
+            if (ctype, value) in seen:
+                continue
+            seen.add((ctype, value))
             entry = {"type": ctype, "value": value}
             if label:
                 entry["label"] = label
-            if not any(c["type"] == ctype and c["value"] == value for c in contacts):
-                contacts.append(entry)
+            contacts.append(entry)
         return contacts
 
     def add(self, cr: ContactRow) -> None:

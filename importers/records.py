@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from graph_service.model import fold
+
 FORMATS = (
     "auto",       # decided from the file names and headers
     "contacts",   # a table of people and organisations (any CSV/XLSX, Google, Outlook, Thunderbird ...)
@@ -104,6 +106,22 @@ class ActorRecord:
     def source_text(self) -> str:
         w = self.where
         return f"{w.get('file', '')}#{w.get('sheet', '')}!row {w.get('row', '')}"
+
+    # Matching looks a record up by its folded name (and organisation) several times: folded once,
+    # when planning starts (functools.cached_property takes a lock per read on Python 3.11).
+    @property
+    def folded_name(self) -> str:
+        folded = self.__dict__.get("_folded_name")
+        if folded is None:
+            folded = self.__dict__["_folded_name"] = fold(self.name)
+        return folded
+
+    @property
+    def folded_organization(self) -> str:
+        folded = self.__dict__.get("_folded_organization")
+        if folded is None:
+            folded = self.__dict__["_folded_organization"] = fold(self.organization)
+        return folded
 
 
 @dataclass

@@ -278,7 +278,8 @@ def workbook_sheets(inp: InputFile) -> list[tuple[str, list[list[str]], object, 
                 merged = sheet.merged_cell_ranges
             except Exception:  # not every format records merges
                 merged = None
-            raw = [[to_text(v) for v in row] for row in values]
+            # most cells are plain text: kept as they are without a call per cell
+            raw = [[v if v.__class__ is str and not (v and v[0] in "='") else to_text(v) for v in row] for row in values]
             out.append((name, raw, merged, (0, 0)))
     except Exception as exc:
         raise ImportRefused([{"file": inp.name, "message": f"not a readable spreadsheet ({exc})"}]) from None

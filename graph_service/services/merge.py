@@ -14,6 +14,7 @@ soft-deleted with ``merged into A`` in its history, and later imports naming B f
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,7 +40,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def name_key(name: str) -> str:
     """The comparison key of a name: ``"Dr. Anna Müller"`` -> ``"anna mueller"``."""
-    text = unicodedata.normalize("NFKC", name or "").translate(_TRANSLIT)
+    text = name or ""
+    if not text.isascii():  # NFKC and the umlauts' transliteration change nothing in ASCII
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLIT)
     tokens = [t for t in _TOKEN.findall(fold(text)) if t not in _TITLES]
     return " ".join(sorted(tokens))
 
@@ -49,9 +52,12 @@ _NUMBERED = re.compile(r"^(\d+|[ivxl]+)$")
 
 def numbered_apart(a: str, b: str) -> bool:
     """True when two keys differ in a number or roman numeral (``Fund II`` vs ``Fund III``): not duplicates."""
-    na = {t for t in a.split() if _NUMBERED.match(t)}
-    nb = {t for t in b.split() if _NUMBERED.match(t)}
-    return na != nb
+    return _numbers(a) != _numbers(b)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a key is compared with every look-alike of its block
+def _numbers(key: str) -> frozenset:
+    return frozenset(t for t in key.split() if _NUMBERED.match(t))
 
 
 def _block(key: str) -> str:

@@ -231,6 +231,8 @@ class Planned:
 
     @property
     def first(self) -> ActorRecord:
+        if len(self.records) == 1:  # nearly every actor of a contact list
+            return self.records[0]
         explicit = [r for r in self.records if not r.implicit]
         return explicit[0] if explicit else self.records[0]
 
@@ -279,11 +281,11 @@ class Planner:
         person = rec.kind == "person"
         keys = [("email", person, c["value"]) for c in rec.contacts if c["type"] == "email"]
         if rec.match == "person":
-            keys.append(("name_org", fold(rec.name), fold(rec.organization)))
+            keys.append(("name_org", rec.folded_name, rec.folded_organization))
         elif rec.match == "org" or rec.implicit:
-            keys.append(("org", fold(rec.name)))
+            keys.append(("org", rec.folded_name))
         else:
-            keys.append(("name", fold(rec.name)))
+            keys.append(("name", rec.folded_name))
         return keys
 
     def _match_store(self, rec: ActorRecord) -> tuple[str | None, str]:
@@ -309,14 +311,14 @@ class Planner:
                     if found:
                         return found, "e-mail"
             if rec.match == "person":
-                found = _unique(idx.by_name_org.get((fold(rec.name), fold(rec.organization))))
+                found = _unique(idx.by_name_org.get((rec.folded_name, rec.folded_organization)))
                 if found:
                     return found, "name and organisation"
                 return None, ""
-            ids = [i for i in idx.by_name.get(fold(rec.name), []) if (idx.by_id[i]["kind"] == "person") == person]
+            ids = [i for i in idx.by_name.get(rec.folded_name, []) if (idx.by_id[i]["kind"] == "person") == person]
             found = _unique(ids)
             return (found, "name") if found else (None, "")
-        found = _unique(idx.by_name.get(fold(rec.name)))
+        found = _unique(idx.by_name.get(rec.folded_name))
         return (found, "name") if found else (None, "")
 
     def _new_id(self, rec: ActorRecord) -> str:
@@ -325,12 +327,14 @@ class Planner:
             # deterministic, so one file imported into two stores gives the same ids. Unlike the
             # random ids of people created by hand, someone who already knows the name can confirm
             # it from the id (blake2b of the folded name).
-            base = "person-" + hashlib.blake2b(fold(rec.name).encode("utf-8"), digest_size=6).hexdigest()
+            base = "person-" + hashlib.blake2b(rec.folded_name.encode("utf-8"), digest_size=6).hexdigest()
         else:
             base = fast_slug(rec.name)
         old = self.index.by_id.get(base)
-        if old is not None and old["deleted_at"] and fold(old["name"]) == fold(rec.name) and base not in self.planned:
+        if old is not None and old["deleted_at"] and fold(old["name"]) == rec.folded_name and base not in self.planned:
             return base  # restores the deleted actor of the same name
+        if base not in self.index.by_id and base not in self.planned:
+            return base
         return unique_id(base, lambda i: i in self.index.by_id or i in self.planned)
 
     def resolve_actors(self) -> None:
@@ -414,7 +418,7 @@ class Planner:
             for f in ("description", "country", "city"):
                 if f in r.fields and f not in scalars:
                     scalars[f] = r.fields[f]
-        for n in [r.name for r in explicit if r.name_columns and fold(r.name) != fold(main.name)]:
+        for n in [r.name for r in explicit if r.name_columns and r.folded_name != main.folded_name]:
             if n not in provided["aliases"]:
                 provided["aliases"].append(n)
         list_fields = {f for r in explicit for f in _LIST_FIELDS if f in r.fields} | ({"aliases"} if provided["aliases"] else set())

@@ -25,3 +25,21 @@ def test_a_big_batch_keeps_every_index_and_a_failed_one_changes_nothing(sqlite_s
     assert sqlite_store.find_actors_by_name("actor 49999")[0]["id"] == "a49999"   # name index answers
     assert [t["id"] for t in sqlite_store.list_ties(actor_id="a7")[0]] == ["t6", "t7"]
     assert len(sqlite_store.history("a123")) == 1
+    # the batch checked tie ends itself; afterwards SQLite's foreign keys guard single writes again
+    assert sqlite_store._conn().execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_history_of_a_bulk_created_record_is_the_whole_record_though_stored_without_defaults(sqlite_store):
+    actors = [{"id": "a1", "name": "Verein Eins", "kind": "ngo", "city": "Leipzig",
+               "contact_details": [{"type": "email", "value": "info@example.org"}]},
+              {"id": "a2", "name": "Anna Beispiel", "kind": "person"}]
+    ties = [{"id": "t1", "source_id": "a2", "target_id": "a1", "type": "works_for", "attributes": {"role": "Leiterin"}}]
+    sqlite_store.apply_batch(actors, ties, by="bulk")
+    for entity_id, record in (("a1", sqlite_store.get_actor("a1")), ("a2", sqlite_store.get_actor("a2")),
+                              ("t1", sqlite_store.get_tie("t1"))):
+        (entry,) = sqlite_store.history(entity_id)
+        assert entry["action"] == "create" and entry["after"] == record
+    stored = sqlite_store._read("SELECT after FROM history WHERE entity_id = 'a2'")[0][0]
+    assert stored == '{"kind":"person","name":"Anna Beispiel"}'
+    dumped = {h["entity_id"]: h["after"] for h in sqlite_store.export_records()["history"]}
+    assert dumped["t1"] == sqlite_store.get_tie("t1")
