@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..auth import require_role
 from ..errors import ValidationError
 from ..services.access import Viewer, decide, parse_access
-from .helpers import forget_access_view, get_store, who
+from .helpers import forget_access_view, get_store, json_body, who
 
 bp = Blueprint("access", __name__, url_prefix="/api/v1/access")
 
@@ -49,6 +49,27 @@ def change_access(entity_type: str, entity_id: str, body: dict) -> dict:
     store.audit(who(), "access.set" if names is not None else "access.lift", target=entity_id,
                 detail={"entity_type": entity_type, "visible_to": names or []}, ip=request.remote_addr)
     return access_answer(entity_id)
+
+
+def add_access_routes(resource_bp: Blueprint, entity_type: str, find) -> None:
+    """``GET/PUT <prefix>/<{entity_type}_id>/access`` on a resource's blueprint; ``find(id)`` raises
+    NotFound for a record the caller may not see."""
+    rule = f"/<{entity_type}_id>/access"
+
+    @require_role("editor")
+    def get_access(**ids):
+        """Whether the record is sensitive and to whom it is visible (besides admins)."""
+        find(ids[f"{entity_type}_id"])
+        return jsonify(access_answer(ids[f"{entity_type}_id"]))
+
+    @require_role("editor")
+    def put_access(**ids):
+        """``{"sensitive": true, "visible_to": ["name", ...]}`` protects; ``{"sensitive": false}`` (admins) lifts it."""
+        find(ids[f"{entity_type}_id"])
+        return jsonify(change_access(entity_type, ids[f"{entity_type}_id"], json_body()))
+
+    resource_bp.add_url_rule(rule, "get_access", get_access, methods=["GET"])
+    resource_bp.add_url_rule(rule, "put_access", put_access, methods=["PUT"])
 
 
 @bp.get("")

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, url_for
 from ..auth import require_role
 from ..errors import NotFound
 from ..model import ACTOR_KINDS, check_email_contacts, validate_actor
-from .access import access_answer, change_access, split_access
+from .access import add_access_routes, split_access
 from .helpers import (BadParameter, access_view, get_store, int_param, json_body, present, present_one, present_ties,
                       present_without_audit, forget_access_view,
                       str_param, who)
@@ -116,17 +116,4 @@ def history(actor_id):
     return jsonify(items=get_store().history(actor_id))
 
 
-@bp.get("/<actor_id>/access")
-@require_role("editor")
-def get_access(actor_id):
-    """Whether the actor is sensitive and to whom it is visible (besides admins)."""
-    _actor_or_404(actor_id, include_deleted=True)
-    return jsonify(access_answer(actor_id))
-
-
-@bp.put("/<actor_id>/access")
-@require_role("editor")
-def put_access(actor_id):
-    """``{"sensitive": true, "visible_to": ["name", ...]}`` protects; ``{"sensitive": false}`` (admins) lifts it."""
-    _actor_or_404(actor_id, include_deleted=True)
-    return jsonify(change_access("actor", actor_id, json_body()))
+add_access_routes(bp, "actor", lambda actor_id: _actor_or_404(actor_id, include_deleted=True))

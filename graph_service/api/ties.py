@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, url_for
 from ..auth import require_role
 from ..errors import NotFound, ValidationError
 from ..model import validate_tie
-from .access import access_answer, change_access, split_access
+from .access import add_access_routes, split_access
 from .helpers import access_view, forget_access_view, get_store, int_param, json_body, present_ties, str_param, who
 
 bp = Blueprint("ties", __name__, url_prefix="/api/v1/ties")
@@ -81,17 +81,4 @@ def history(tie_id):
     return jsonify(items=get_store().history(tie_id))
 
 
-@bp.get("/<tie_id>/access")
-@require_role("editor")
-def get_access(tie_id):
-    """Whether the tie is sensitive and to whom it is visible (besides admins)."""
-    _tie_or_404(tie_id, include_deleted=True)
-    return jsonify(access_answer(tie_id))
-
-
-@bp.put("/<tie_id>/access")
-@require_role("editor")
-def put_access(tie_id):
-    """``{"sensitive": true, "visible_to": ["name", ...]}`` protects; ``{"sensitive": false}`` (admins) lifts it."""
-    _tie_or_404(tie_id, include_deleted=True)
-    return jsonify(change_access("tie", tie_id, json_body()))
+add_access_routes(bp, "tie", lambda tie_id: _tie_or_404(tie_id, include_deleted=True))

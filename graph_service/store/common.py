@@ -211,3 +211,38 @@ def verify_audit_chain(entries: Iterable[Mapping], *, starts_after: int = 0, anc
         return {**out, "ok": False, "problem": "the hash you kept is not in the log: entries were removed from its end"
                 " or the log was rewritten"}
     return out
+
+
+def merge_changes(keep_id: str, keep: Mapping | None, gone_id: str, gone: Mapping | None) -> dict:
+    """What merging actor ``gone`` into ``keep`` changes on ``keep`` (both stores merge alike).
+
+    ``gone``'s name and aliases become aliases, tags and contact details are united, ``keep``'s
+    attributes win over ``gone``'s, and empty description/country/city are filled from ``gone``.
+    Raises NotFound for a missing or deleted actor, ValidationError for one actor twice.
+    """
+    from ..errors import NotFound, ValidationError
+    from ..model import fold
+
+    for ref, rec in ((keep_id, keep), (gone_id, gone)):
+        if rec is None or rec["deleted_at"]:
+            raise NotFound(f"no actor with id {ref!r}")
+    if keep_id == gone_id:
+        raise ValidationError([{"field": "actor", "message": "cannot merge an actor into itself"}])
+    aliases = list(keep["aliases"])
+    for a in [gone["name"], *gone["aliases"]]:
+        if a not in aliases and fold(a) != fold(keep["name"]):
+            aliases.append(a)
+    contacts = list(keep["contact_details"])
+    for c in gone["contact_details"]:
+        if not any(c["type"] == x["type"] and c["value"] == x["value"] for x in contacts):
+            contacts.append(c)
+    changes = {
+        "aliases": aliases,
+        "tags": keep["tags"] + [t for t in gone["tags"] if t not in keep["tags"]],
+        "contact_details": contacts,
+        "attributes": {**gone["attributes"], **keep["attributes"]},
+    }
+    for f in ("description", "country", "city"):
+        if not keep[f] and gone[f]:
+            changes[f] = gone[f]
+    return changed_fields(keep, changes, ACTOR_DATA_FIELDS)

@@ -66,6 +66,7 @@ from .common import (
     audit_hash,
     check_dump,
     check_tie_dates,
+    merge_changes,
     unique_id,
 )
 
@@ -1256,30 +1257,8 @@ class Neo4jStore:
 
         def work(w: _Work) -> dict:
             keep, gone = w.actor(keep_id), w.actor(gone_id)
-            for ref, rec in ((keep_id, keep), (gone_id, gone)):
-                if rec is None or rec["deleted_at"]:
-                    raise NotFound(f"no actor with id {ref!r}")
-            if keep_id == gone_id:
-                raise ValidationError([{"field": "actor", "message": "cannot merge an actor into itself"}])
+            diff = merge_changes(keep_id, keep, gone_id, gone)
             now = now_iso()
-            aliases = list(keep["aliases"])
-            for a in [gone["name"], *gone["aliases"]]:
-                if a not in aliases and fold(a) != fold(keep["name"]):
-                    aliases.append(a)
-            contacts = list(keep["contact_details"])
-            for c in gone["contact_details"]:
-                if not any(c["type"] == x["type"] and c["value"] == x["value"] for x in contacts):
-                    contacts.append(c)
-            changes = {
-                "aliases": aliases,
-                "tags": keep["tags"] + [t for t in gone["tags"] if t not in keep["tags"]],
-                "contact_details": contacts,
-                "attributes": {**gone["attributes"], **keep["attributes"]},
-            }
-            for f in ("description", "country", "city"):
-                if not keep[f] and gone[f]:
-                    changes[f] = gone[f]
-            diff = changed_fields(keep, changes, ACTOR_DATA_FIELDS)
             kept = keep
             if diff:
                 kept = {**keep, **diff, "updated_at": now_iso(), "updated_by": by}

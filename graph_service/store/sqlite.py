@@ -31,6 +31,7 @@ from .common import (
     access_state,
     audit_hash,
     check_tie_dates,
+    merge_changes,
     unique_id,
 )
 
@@ -860,30 +861,8 @@ class SQLiteStore:
         """
         with self._write() as conn:
             keep, gone = self._actor_in(conn, keep_id), self._actor_in(conn, gone_id)
-            for ref, rec in ((keep_id, keep), (gone_id, gone)):
-                if rec is None or rec["deleted_at"]:
-                    raise NotFound(f"no actor with id {ref!r}")
-            if keep_id == gone_id:
-                raise ValidationError([{"field": "actor", "message": "cannot merge an actor into itself"}])
+            diff = merge_changes(keep_id, keep, gone_id, gone)
             now = now_iso()
-            aliases = list(keep["aliases"])
-            for a in [gone["name"], *gone["aliases"]]:
-                if a not in aliases and fold(a) != fold(keep["name"]):
-                    aliases.append(a)
-            contacts = list(keep["contact_details"])
-            for c in gone["contact_details"]:
-                if not any(c["type"] == x["type"] and c["value"] == x["value"] for x in contacts):
-                    contacts.append(c)
-            changes = {
-                "aliases": aliases,
-                "tags": keep["tags"] + [t for t in gone["tags"] if t not in keep["tags"]],
-                "contact_details": contacts,
-                "attributes": {**gone["attributes"], **keep["attributes"]},
-            }
-            for f in ("description", "country", "city"):
-                if not keep[f] and gone[f]:
-                    changes[f] = gone[f]
-            diff = changed_fields(keep, changes, ACTOR_DATA_FIELDS)
             kept = self._update_actor_row(conn, keep, diff, by, "merge") if diff else keep
             moved = folded = 0
             for row in conn.execute(
