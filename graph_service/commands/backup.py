@@ -14,14 +14,17 @@ def _counts(counts: dict) -> str:
 
 @cli.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @pass_ctx
-def backup_cmd(ctx, file: Path):
+def backup_cmd(ctx, file: Path, force: bool):
     """Write everything (actors, ties, history, users, tokens, audit log) to FILE (.json or .json.gz).
 
     The file holds personal data and password hashes: it is written with mode 600; keep it safe.
     """
     from graph_service.services.dump import backup
 
+    if file.exists() and not force:  # an older backup may be the only good copy
+        raise click.ClickException(f"{file} already exists; choose another name or give --force to overwrite it")
     counts = backup(ctx.store, file)
     ctx.store.audit("cli", "backup", target=file.name, detail=counts)
     click.echo(f"Backed up {ctx.store.describe()} to {file}: {_counts(counts)}.")

@@ -167,3 +167,12 @@ def test_tokens_lists_each_owner_and_role(run_cli, demo_store):
     issue_token(demo_store, "script-bot", role="viewer", by="test")
     code, out, _ = run_cli("tokens")
     assert code == 0 and "owner script-bot (viewer)" in out
+
+
+def test_backup_never_overwrites_an_existing_file_unless_told(run_cli, demo_store, tmp_path):
+    target = tmp_path / "graph-backup.json"
+    assert run_cli("backup", target)[0] == 0
+    first = target.read_bytes()
+    code, _, err = run_cli("backup", target)
+    assert code == 1 and "already exists" in err and target.read_bytes() == first
+    assert run_cli("backup", target, "--force")[0] == 0
