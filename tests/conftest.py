@@ -151,8 +151,6 @@ def neo4j_store(neo4j_session_store, neo4j_wipe):
     return neo4j_session_store
 
 
-
-
 @pytest.fixture
 def run_cli(db_path, monkeypatch, capsys):
     """``run_cli("path", "A", "B")`` -> (exit code, stdout, stderr) on the test's SQLite file."""

@@ -153,6 +153,15 @@ def _sync() -> dict:
     }
 
 
+def _access_ops(noun: str, id_param: dict) -> dict:
+    return {
+        "parameters": [id_param],
+        "get": _op(f"Whether the {noun} is sensitive and to whom it is visible", _ref("Access"), role="editor"),
+        "put": _op(f"Protect the {noun} (only admins and the named users see it) or, as an admin, lift it",
+                   _ref("Access"), body="AccessInput", role="editor"),
+    }
+
+
 def document() -> dict:
     """The OpenAPI document as a dict."""
     paths = {
@@ -174,12 +183,7 @@ def document() -> dict:
                                                                                params=[_int("depth", 1, 4, 1)])},
         "/api/v1/actors/{actor_id}/history": {"parameters": [ACTOR_ID],
                                               "get": _op("Change history with old and new values", OBJECT, role="editor")},
-        "/api/v1/actors/{actor_id}/access": {
-            "parameters": [ACTOR_ID],
-            "get": _op("Whether the actor is sensitive and to whom it is visible", _ref("Access"), role="editor"),
-            "put": _op("Protect the actor (only admins and the named users see it) or, as an admin, lift it",
-                       _ref("Access"), body="AccessInput", role="editor"),
-        },
+        "/api/v1/actors/{actor_id}/access": _access_ops("actor", ACTOR_ID),
         "/api/v1/access": {"get": _op("Every sensitive actor and tie", OBJECT, role="admin")},
         "/api/v1/ties": {
             "get": _op("List ties", _page("Tie"), params=[_q("actor"), _q("type"), _int("limit", 1, 1000, 100), _int("offset", 0, 10**9, 0)]),
@@ -192,11 +196,7 @@ def document() -> dict:
             "delete": _op("Delete a tie (soft)", None, status="204", role="editor"),
         },
         "/api/v1/ties/{tie_id}/history": {"parameters": [TIE_ID], "get": _op("Change history of a tie", OBJECT, role="editor")},
-        "/api/v1/ties/{tie_id}/access": {
-            "parameters": [TIE_ID],
-            "get": _op("Whether the tie is sensitive and to whom it is visible", _ref("Access"), role="editor"),
-            "put": _op("Protect the tie or, as an admin, lift its protection", _ref("Access"), body="AccessInput", role="editor"),
-        },
+        "/api/v1/ties/{tie_id}/access": _access_ops("tie", TIE_ID),
         "/api/v1/search": {"get": _op("Search actors by name or alias", _page("Actor"), params=[
             _q("q", {"type": "string", "minLength": 1, "maxLength": 500}, required=True), _int("limit", 1, 200, 20)])},
         "/api/v1/path": {"get": _op("Who knows whom: the shortest chain of ties", _ref("Path"), params=[

@@ -473,6 +473,20 @@ def _tie_entry(tie: dict, names: dict) -> str:
     return f"{names.get(tie['source_id'], tie['source_id'])} -[{tie.get('label') or tie['type']}]{arrow} {names.get(tie['target_id'], tie['target_id'])}"
 
 
+def _file_existing(part: dict, writes: list, entry: dict, before: dict, values: dict, fields) -> None:
+    """List a record that exists already as updated (with its field changes; a deleted one comes
+    back) and queue its write, or as unchanged."""
+    changes = _changes(before, values, fields)
+    if before.get("deleted_at"):
+        changes["deleted_at"] = [before["deleted_at"], None]
+    if changes:
+        entry["changes"] = changes
+        part["updated"].append(entry)
+        writes.append(values)
+    else:
+        part["unchanged"].append(entry)
+
+
 def _changes(before: dict, after: dict, fields) -> dict:
     diff = changed_fields(before, after, fields)
     diff.pop("source", None)
@@ -522,15 +536,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict
             report["actors"]["created"].append(entry)
             write_actors.append(values)
         else:
-            changes = _changes(before, values, ACTOR_DATA_FIELDS)
-            if before.get("deleted_at"):
-                changes["deleted_at"] = [before["deleted_at"], None]
-            if changes:
-                entry["changes"] = changes
-                report["actors"]["updated"].append(entry)
-                write_actors.append(values)
-            else:
-                report["actors"]["unchanged"].append(entry)
+            _file_existing(report["actors"], write_actors, entry, before, values, ACTOR_DATA_FIELDS)
         seen.append({"entity_type": "actor", "entity_id": actor_id, "file": main.where.get("file"),
                      "sheet": main.where.get("sheet"), "row": main.where.get("row"), "data": data})
     if progress:
@@ -602,15 +608,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict
             write_ties.append(full)
         else:
             tie["attributes"] = _merge_attrs(before.get("attributes") or {}, prev.get("attributes", []), provided_attrs)
-            changes = _changes(before, tie, TIE_DATA_FIELDS)
-            if before.get("deleted_at"):
-                changes["deleted_at"] = [before["deleted_at"], None]
-            if changes:
-                entry["changes"] = changes
-                report["ties"]["updated"].append(entry)
-                write_ties.append(tie)
-            else:
-                report["ties"]["unchanged"].append(entry)
+            _file_existing(report["ties"], write_ties, entry, before, tie, TIE_DATA_FIELDS)
         seen.append({"entity_type": "tie", "entity_id": tie_id, "file": rec.where.get("file"), "sheet": rec.where.get("sheet"),
                      "row": rec.where.get("row"), "data": {"attributes": sorted(provided_attrs)}})
     timings["ties"] = time.perf_counter() - t0

@@ -5,22 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.cli import main
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture
-def run(db_path, monkeypatch, capsys):
-    monkeypatch.setenv("GRAPH_SERVICE_DB", str(db_path))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-
-    def _run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+def run(run_cli):
+    return run_cli
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(run):

@@ -78,22 +78,35 @@ def test_a_staged_batch_whose_late_chunk_fails_leaves_the_store_unchanged(staged
     assert [h["action"] for h in store.history("old00003")] == ["create", "update"]
 
 
-def test_readers_see_nothing_of_a_staged_batch_until_it_is_published(staged_store, monkeypatch):
+@pytest.fixture
+def pause_before_publish(monkeypatch):
+    """``pause_before_publish()`` -> ``(staged, release)`` events: from then on a staged batch sets
+    ``staged`` when it is about to publish and waits there until ``release`` is set."""
+
+    def pause():
+        staged, release = threading.Event(), threading.Event()
+        write = Neo4jStore._write
+
+        def gated_write(self, work):
+            if work.__name__ == "publish":
+                staged.set()
+                release.wait(60)
+            return write(self, work)
+
+        monkeypatch.setattr(Neo4jStore, "_write", gated_write)
+        return staged, release
+
+    return pause
+
+
+def test_readers_see_nothing_of_a_staged_batch_until_it_is_published(staged_store, pause_before_publish):
     store = staged_store
     actors, ties = graph(6, "old")
     store.apply_batch(actors, ties, by="first")
     seen_before = (contract.snapshot(store), store.export_records(), store.ego_network("old00000", 2),
                    store.find_actors_by_name("Actor new1"), store.list_actors(q="new"), store.revision())
-    staged, release, errors = threading.Event(), threading.Event(), []
-    write = Neo4jStore._write
-
-    def gated_write(self, work):
-        if work.__name__ == "publish":
-            staged.set()
-            release.wait(60)
-        return write(self, work)
-
-    monkeypatch.setattr(Neo4jStore, "_write", gated_write)
+    staged, release = pause_before_publish()
+    errors = []
     new_actors, new_ties = graph(8, "new")
     bridge = contract.tie("old00000", "new00001") | {"id": "t-bridge"}
 
@@ -129,18 +142,9 @@ def test_readers_see_nothing_of_a_staged_batch_until_it_is_published(staged_stor
     assert leftovers(store) == NOTHING_LEFT
 
 
-def test_an_interactive_write_to_a_record_being_imported_is_refused(staged_store, monkeypatch):
+def test_an_interactive_write_to_a_record_being_imported_is_refused(staged_store, pause_before_publish):
     store = staged_store
-    staged, release = threading.Event(), threading.Event()
-    write = Neo4jStore._write
-
-    def gated_write(self, work):
-        if work.__name__ == "publish":
-            staged.set()
-            release.wait(60)
-        return write(self, work)
-
-    monkeypatch.setattr(Neo4jStore, "_write", gated_write)
+    staged, release = pause_before_publish()
     actors, ties = graph(4, "new")
     loader = threading.Thread(target=lambda: store.apply_batch(actors, ties, by="import"))
     loader.start()
