@@ -44,7 +44,6 @@ _NEW_ACTOR = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}
               "city": "", "source": ""}
 _NEW_TIE = {"label": "", "directed": True, "strength": None, "since": None, "until": None, "last_contact": None,
             "source": "", "description": "", "attributes": {}}
-_NOT_GIVEN = object()
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -69,11 +68,6 @@ def _loads(text: str) -> Any:
         return json.loads(text)
 
 
-def _created(record: dict, fields: tuple[str, ...], defaults: dict) -> dict:
-    """The history ``after`` of a bulk-created record: its data fields that differ from ``defaults``."""
-    return {f: v for f in fields if (v := record[f]) != defaults.get(f, _NOT_GIVEN)}
-
-
 def _actor_row(a: dict, by: str, now: str) -> tuple:
     """The ``actors`` row (as :data:`SQLiteStore._INSERT_ACTOR` binds it) of a new actor ``a`` with every data field."""
     aliases = a["aliases"]
@@ -89,22 +83,41 @@ def _tie_row(t: dict, by: str, now: str) -> tuple:
             _dumps(t["attributes"] or {}), now, by, now, by)
 
 
-def _new_actor_rows(actor: dict, by: str, now: str) -> tuple[tuple, tuple]:
-    """``(actors row, history row)`` of a new actor of a bulk insert (fields left out take the
-    defaults); the history keeps only what is not default (:func:`_created`)."""
-    a = {**_NEW_ACTOR, **actor}
-    return _actor_row(a, by, now), ("actor", a["id"], "create", now, by, None, _dumps(_created(a, ACTOR_DATA_FIELDS, _NEW_ACTOR)))
+def _created_history_sql(entity_type: str, fields: dict[str, tuple[str, str | None]]) -> str:
+    """SQL writing the ``create`` history entries of the rows of a table with ``rowid > ?``, built
+    by SQLite from the rows themselves (no per-row Python: a third of the time of a bulk insert).
+
+    ``fields``: data field -> (SQL giving its JSON value, SQL condition under which it holds the
+    default and is left out). The entry's ``after`` is the JSON object of the fields in sorted
+    order, as :func:`_dumps` writes it, minus the defaults (:func:`_history_row` puts them back).
+    """
+    pairs = ", ".join(f"'{f}', {value}" for f, (value, _) in sorted(fields.items()))
+    drops = ", ".join(f"CASE WHEN {cond} THEN '$.{f}' ELSE '$.-' END" for f, (_, cond) in sorted(fields.items()) if cond)
+    table = "actors" if entity_type == "actor" else "ties"
+    return (f"INSERT INTO history (entity_type, entity_id, action, at, by, before, after)"
+            f" SELECT '{entity_type}', id, 'create', created_at, created_by, NULL, json_remove(json_object({pairs}), {drops})"
+            f" FROM {table} WHERE rowid > ? ORDER BY rowid")
 
 
-def _new_tie_rows(tie: dict, by: str, now: str) -> tuple[tuple, tuple]:
-    """``(ties row, history row)`` of a new tie of a bulk insert, as :func:`_new_actor_rows`."""
-    t = {**_NEW_TIE, **tie}
-    return _tie_row(t, by, now), ("tie", t["id"], "create", now, by, None, _dumps(_created(t, TIE_DATA_FIELDS, _NEW_TIE)))
+# The defaults left out match _NEW_ACTOR and _NEW_TIE.
+_ACTOR_HISTORY_SQL = _created_history_sql("actor", {
+    "name": ("name", None), "kind": ("kind", None), "aliases": ("json(aliases)", "aliases = '[]'"),
+    "tags": ("json(tags)", "tags = '[]'"), "contact_details": ("json(contact_details)", "contact_details = '[]'"),
+    "attributes": ("json(attributes)", "attributes = '{}'"), "description": ("description", "description = ''"),
+    "country": ("country", "country = ''"), "city": ("city", "city = ''"), "source": ("source", "source = ''"),
+})
+_TIE_HISTORY_SQL = _created_history_sql("tie", {
+    "source_id": ("source_id", None), "target_id": ("target_id", None), "type": ("type", None),
+    "label": ("label", "label = ''"), "directed": ("json(CASE WHEN directed THEN 'true' ELSE 'false' END)", "directed = 1"),
+    "strength": ("strength", "strength IS NULL"), "since": ("since", "since IS NULL"), "until": ("until", "until IS NULL"),
+    "last_contact": ("last_contact", "last_contact IS NULL"), "source": ("source", "source = ''"),
+    "description": ("description", "description = ''"), "attributes": ("json(attributes)", "attributes = '{}'"),
+})
 
 
 def _history_row(r: sqlite3.Row) -> dict:
     """A history row as the store returns it: a compact creation entry (no ``id`` in ``after``,
-    see :func:`_created`) is completed with the defaults and the row's entity id, time and author,
+    see :func:`_created_history_sql`) is completed with the defaults and the row's entity id, time and author,
     so every reader sees the whole record as it was created."""
     after = json.loads(r["after"]) if r["after"] else None
     if r["action"] == "create" and isinstance(after, dict) and "id" not in after:
@@ -334,11 +347,11 @@ class SQLiteStore:
 
     def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
         """Insert an actor and its history entry; with ``deferred``, queue both for executemany
-        (``now``: the time of the batch, one for all its rows; the history entry is compact, see
-        :func:`_new_actor_rows`)."""
+        (``now``: the time of the batch, one for all its rows; ``actor`` then has every data field;
+        :meth:`_flush` writes the history entries)."""
         now = now or now_iso()
         if deferred is not None:
-            deferred.append(_new_actor_rows(actor, by, now))
+            deferred.append(_actor_row(actor, by, now))
             return actor
         record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
         record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
@@ -520,11 +533,11 @@ class SQLiteStore:
 
     def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
         """Insert a tie and its history entry; with ``deferred``, queue both for executemany
-        (``now``: the time of the batch, one for all its rows; the history entry is compact, see
-        :func:`_new_tie_rows`)."""
+        (``now``: the time of the batch, one for all its rows; ``tie`` then has every data field;
+        :meth:`_flush` writes the history entries)."""
         now = now or now_iso()
         if deferred is not None:
-            deferred.append(_new_tie_rows(tie, by, now))
+            deferred.append(_tie_row(tie, by, now))
             return tie
         record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
         record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
@@ -701,13 +714,14 @@ class SQLiteStore:
             conn.execute(sql)
 
     def _flush(self, conn, sql: str, deferred: list) -> None:
+        """Insert the queued new rows of ``actors`` or ``ties`` (``sql``), then their history entries."""
         if deferred:
+            table, history = ("actors", _ACTOR_HISTORY_SQL) if sql is self._INSERT_ACTOR else ("ties", _TIE_HISTORY_SQL)
+            last = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
             # in id order: appending to the primary key's B-tree instead of splitting pages all over it
-            conn.executemany(sql, sorted((d[0] for d in deferred), key=itemgetter(0)))
-            conn.executemany(
-                "INSERT INTO history (entity_type, entity_id, action, at, by, before, after) VALUES (?,?,?,?,?,?,?)",
-                (d[1] for d in deferred),
-            )
+            deferred.sort(key=itemgetter(0))
+            conn.executemany(sql, deferred)
+            conn.execute(history, (last,))  # the new rows are those after the last rowid before them
             deferred.clear()
 
     def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:

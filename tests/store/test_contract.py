@@ -451,6 +451,23 @@ def test_apply_batch_counts_and_is_idempotent(store):
     assert [h["action"] for h in store.history("scn")] == ["create", "update"]
 
 
+def test_records_created_by_a_batch_have_their_whole_first_state_in_history(store):
+    full = {"id": "full", "name": "Jugendring Beispiel", "kind": "ngo", "aliases": ["JRB"], "tags": ["youth", "sport"],
+            "description": "Zwei Zeilen\nund ein \"Zitat\"", "country": "DE", "city": "München",
+            "contact_details": [{"type": "email", "value": "info@example.org", "label": "Büro"}],
+            "attributes": {"Gründung": "1990", "Notiz": "=SUMME(A1)"}, "source": "k.csv#k!row 2"}
+    bare = {"id": "bare", "name": "Anna Example", "kind": "person"}
+    ties = [{"id": "t-full", "source_id": "bare", "target_id": "full", "type": "member_of", "label": "Vorstand",
+             "directed": False, "strength": 4, "since": "2020-01-01", "until": "2024-12-31", "last_contact": "2024-06-01",
+             "source": "k.csv#k!row 3", "description": "seit Jahren", "attributes": {"Rolle": "Kasse"}},
+            {"id": "t-bare", "source_id": "full", "target_id": "bare", "type": "knows"}]
+    store.apply_batch([full, bare], ties, by="import")
+    for record in (store.get_actor("full"), store.get_actor("bare"), store.get_tie("t-full"), store.get_tie("t-bare")):
+        (create,) = store.history(record["id"])
+        assert create["action"] == "create" and create["by"] == "import" and create["before"] is None
+        assert create["after"] == record  # every field as created, defaults included
+
+
 def test_apply_batch_restores_deleted_records(store):
     actors, ties = _batch()
     store.apply_batch(actors, ties, by="import")
