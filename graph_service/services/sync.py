@@ -30,6 +30,7 @@ are.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import re
@@ -48,9 +49,12 @@ from importers.records import DATE_ORDERS, ActorRecord, Batch
 from ..errors import ImportRefused
 from ..model import ACTOR_KINDS, fold, kind_of, now_iso, slug_id, tie_natural_key
 from ..store.common import ACTOR_DATA_FIELDS, TIE_DATA_FIELDS, changed_fields, unique_id
+from .forked import ForkedCall
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 _SLUG_SEP = re.compile(r"[^a-z0-9]+")
+# below this many new actors, finding duplicates takes less time than forking a process for it
+_BACKGROUND_DUPLICATES = 20_000
 
 
 
@@ -502,8 +506,14 @@ def _changes(before: dict, after: dict, fields) -> dict:
     return out
 
 
-def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict, dict]:
-    """``(report, work)``: the plan report (see module doc) and what applying it writes."""
+def plan(store, batch: Batch, options: ImportOptions, source: str, *, background: bool = False) -> tuple[dict, dict]:
+    """``(report, work)``: the plan report (see module doc) and what applying it writes.
+
+    ``background``: a big import's duplicate candidates are found in a forked child process
+    (:class:`~graph_service.services.forked.ForkedCall`, single-threaded callers only) while
+    :func:`apply` writes; the report has them once :func:`apply` returns. Without it (and for
+    dry runs) they are in the report at once.
+    """
     timings = {}
     t0 = time.perf_counter()
     planner = Planner(store, batch, options, source)
@@ -648,38 +658,59 @@ def plan(store, batch: Batch, options: ImportOptions, source: str) -> tuple[dict
     from .merge import duplicate_candidates
 
     created = [(a, planner.planned[a["id"]].first) for a in write_actors if a["id"] not in befores]
-    report["duplicates"] = duplicate_candidates(created, planner.index)
-    timings["duplicates"] = time.perf_counter() - t0
+    find = functools.partial(duplicate_candidates, created, planner.index)
+    pending = None
+    if background and len(created) >= _BACKGROUND_DUPLICATES:
+        pending = ForkedCall(find)  # alongside the writing (see apply)
+    else:
+        report["duplicates"] = find()
+        timings["duplicates"] = time.perf_counter() - t0
     report["rejected"] = sorted(planner.rejected, key=lambda e: (str(e.get("file", "")), str(e.get("sheet", "")), e.get("row") or 0))
     report["warnings"] = planner.warnings
     report["missing"] = report["actors"]["missing"] + report["ties"]["missing"]
     report["columns"] = batch.columns
     report["notes"] = batch.notes + ([] if has_sync(store) else ["this store keeps no sync records: rows gone since the last sync are not reported"])
     report["counts"] = {k: {s: len(v) for s, v in report[k].items()} for k in ("actors", "ties")}
-    report["counts"].update(rejected=len(report["rejected"]), warnings=len(report["warnings"]),
-                            duplicates=len(report["duplicates"]))
+    report["counts"].update(rejected=len(report["rejected"]), warnings=len(report["warnings"]))
+    if pending is None:
+        report["counts"]["duplicates"] = len(report["duplicates"])
     report["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-    work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "sync": {
+    work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "duplicates": pending, "sync": {
         "source": source, "format": batch.format, "files": batch.files, "seen": seen, "missing": missing}}
     return report, work
 
 
+def _collect_duplicates(report: dict, work: dict) -> None:
+    """Put the duplicate candidates found in the background (``plan(background=True)``) into the report."""
+    pending = work.pop("duplicates", None)
+    if pending is not None:
+        report["duplicates"] = pending.result()
+        report["counts"]["duplicates"] = len(report["duplicates"])
+        report["timings_s"]["duplicates"] = round(pending.seconds, 3)
+
+
 def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = False) -> dict:
     """Write a plan in one transaction; refuses (ImportRefused) when rows were rejected unless ``skip_rejected``."""
-    if report["rejected"] and not skip_rejected:
-        raise ImportRefused(report["rejected"])
-    t0 = time.perf_counter()
-    progress = work.get("progress")
-    if progress:
-        progress("writing in one transaction", 0, 1)
-    if has_sync(store):
-        store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by)
-    else:
-        store.apply_batch(work["actors"], work["ties"], by=by)
-    report["applied"] = True
-    if progress:
-        progress("writing in one transaction", 1, 1)
-    report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)
+    try:
+        if report["rejected"] and not skip_rejected:
+            raise ImportRefused(report["rejected"])
+        t0 = time.perf_counter()
+        progress = work.get("progress")
+        if progress:
+            progress("writing in one transaction", 0, 1)
+        if has_sync(store):
+            store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by)
+        else:
+            store.apply_batch(work["actors"], work["ties"], by=by)
+        report["applied"] = True
+        if progress:
+            progress("writing in one transaction", 1, 1)
+        report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)
+    except BaseException:
+        if work.get("duplicates") is not None:
+            work.pop("duplicates").cancel()
+        raise
+    _collect_duplicates(report, work)
     return report
 
 
@@ -730,7 +761,8 @@ def _run_import(store, inputs: list[InputFile], options: ImportOptions, *, dry_r
     batch = read_batch(inputs, options)
     read_s = time.perf_counter() - t0
     source = options.source or default_source([i.name for i in inputs])
-    report, work = plan(store, batch, options, source)
+    # with worker processes allowed (the command line), duplicates are listed while apply writes
+    report, work = plan(store, batch, options, source, background=not dry_run and options.workers > 1)
     report["timings_s"] = {"read": round(read_s, 3), **report["timings_s"]}
     report["dry_run"] = dry_run
     report["applied"] = False

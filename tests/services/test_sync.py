@@ -164,6 +164,36 @@ def test_likely_duplicates_are_listed_never_merged(any_store, tmp_path):
     assert any_store.stats()["actors_total"] == 3
 
 
+@pytest.fixture
+def duplicates_in_background(monkeypatch):
+    """Every import with workers lists its duplicates in a forked child (big imports only, normally)."""
+    monkeypatch.setattr(sync, "_BACKGROUND_DUPLICATES", 0)
+
+
+def test_duplicates_found_while_writing_are_those_a_dry_run_lists(sqlite_store, tmp_path, duplicates_in_background):
+    import_files(sqlite_store, [write(tmp_path / "a.csv", [["Anna", "Müller", "", "", "anna@example.org", "", ""]])],
+                 options=opts())
+    other = tmp_path / "b.csv"
+    other.write_text("Name,E-Mail\n\"Mueller, Anna\",a.mueller@example.org\nDr. Anna Müller,dr.anna@example.org\n", encoding="utf-8")
+    preview = import_files(sqlite_store, [other], options=opts(kind="person", workers=2), dry_run=True)
+    done = import_files(sqlite_store, [other], options=opts(kind="person", workers=2))
+    assert done["applied"] and done["duplicates"] == preview["duplicates"]
+    assert done["counts"]["duplicates"] == len(preview["duplicates"]) == 3
+    assert done["timings_s"]["duplicates"] > 0
+
+
+def test_a_refused_import_leaves_no_background_process(sqlite_store, tmp_path, duplicates_in_background):
+    import multiprocessing
+
+    bad = write(tmp_path / "bad.csv", [["Anna", "Müller", "", "", "anna@example.org", "", ""], ["", "", "", "", "", "", ""],
+                                       ["Eve", "Example", "", "", "", "", "", "", "01.02.2003"]],
+                header=HEADER + ["", "Geburtstag"])
+    with pytest.raises(ImportRefused):
+        import_files(sqlite_store, [bad], options=opts(workers=2))
+    assert multiprocessing.active_children() == []
+    assert sqlite_store.stats()["actors_total"] == 0
+
+
 def test_apply_is_all_or_nothing(any_store, contacts_csv):
     import_files(any_store, [contacts_csv], options=opts())
     before = (any_store.stats(), any_store.projection(), any_store.sync_records("kontakte.csv"))
