@@ -24,6 +24,7 @@ from rapidfuzz.process import cdist
 from ..errors import ValidationError
 from ..model import fold
 from .directory import resolve_actor
+from .sync import row_of
 
 THRESHOLD = 90
 MAX_REPORTED = 1000
@@ -114,7 +115,7 @@ def duplicate_candidates(created: list[tuple[dict, object]], index) -> list[dict
         else:
             v2, r2 = created[other]
             cand = {"id": v2["id"], "name": v2["name"], "existing": False,
-                    "row": {k: r2.where[k] for k in ("file", "sheet", "row") if k in r2.where}}
+                    "row": row_of(r2.where)}
         out.append(_entry(v, r, cand, score))
     if len(pairs) > MAX_REPORTED:
         out.append({"id": "", "name": "", "candidate": None, "score": 0,
@@ -123,7 +124,7 @@ def duplicate_candidates(created: list[tuple[dict, object]], index) -> list[dict
 
 
 def _entry(values: dict, record, candidate: dict, score: float) -> dict:
-    row = {k: record.where[k] for k in ("file", "sheet", "row") if k in record.where}
+    row = row_of(record.where)
     where = f"row {row.get('row')}" if row.get("row") else "this import"
     other = "an existing actor" if candidate["existing"] else f"row {candidate.get('row', {}).get('row')} of this import"
     return {

@@ -472,6 +472,13 @@ class Planner:
         return None, f"{ref!r} is not an element of this import nor a known actor"
 
 
+def row_of(where: dict) -> dict:
+    """``{file, sheet, row}`` of a record's ``where`` (the keys it has), as plan entries give it."""
+    if len(where) == 3 and "file" in where and "sheet" in where and "row" in where:  # nearly every row of a table
+        return {"file": where["file"], "sheet": where["sheet"], "row": where["row"]}
+    return {k: where[k] for k in ("file", "sheet", "row") if k in where}
+
+
 def _tie_entry(tie: dict, names: dict) -> str:
     arrow = "->" if tie.get("directed", True) else "<->"
     return f"{names.get(tie['source_id'], tie['source_id'])} -[{tie.get('label') or tie['type']}]{arrow} {names.get(tie['target_id'], tie['target_id'])}"
@@ -539,7 +546,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         main = p.first
         names[actor_id] = values.get("name") or (before or {}).get("name", "")
         entry = {"id": actor_id, "name": names[actor_id], "kind": values.get("kind") or before["kind"],
-                 "row": {k: main.where[k] for k in ("file", "sheet", "row") if k in main.where}}
+                 "row": row_of(main.where)}
         if p.how and before is not None:
             entry["matched_by"] = p.how
         if before is None:
@@ -611,7 +618,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         prev = planner.previous.get(("tie", tie_id), {}).get("data") or {}
         provided_attrs = tie["attributes"]
         tie["source"] = rec.source_text
-        entry = {"id": tie_id, "tie": _tie_entry(tie, names), "row": {k: rec.where[k] for k in ("file", "sheet", "row") if k in rec.where}}
+        entry = {"id": tie_id, "tie": _tie_entry(tie, names), "row": row_of(rec.where)}
         if before is None:
             full = {**TIE_DEFAULTS, **tie}
             report["ties"]["created"].append(entry)
