@@ -19,3 +19,21 @@ def test_an_erased_persons_details_are_gone_from_the_files_on_disk(tmp_path):
     assert b"Quartermaine" not in raw and b"555 12 34" not in raw
     assert store.get_actor(person["id"])["name"] == "Erased person"
     store.close()
+
+
+def test_a_batch_failing_while_its_new_rows_are_copied_leaves_the_store_as_it_was(sqlite_store):
+    """The copy of staged rows runs beside other work (a thread); its error still reaches the caller and rolls back."""
+    import sqlite3
+
+    import pytest
+
+    sqlite_store.apply_batch([{"id": "kept", "name": "Verein Bleibt", "kind": "ngo"}], [], by="t")
+    before = (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.revision())
+    good = [{"id": f"p{i}", "name": f"Person {i}", "kind": "person"} for i in range(3)]
+    seen = [{"entity_type": "actor", "entity_id": f"p{i}", "file": "k.csv", "sheet": "k", "row": i + 2, "data": {}} for i in range(4)]
+    sync = {"source": "k.csv", "format": "contacts", "files": ["k.csv"], "at": "2026-01-01T00:00:00.000Z", "seen": seen, "missing": []}
+    with pytest.raises(sqlite3.IntegrityError):  # a name the columns refuse (NOT NULL), found only when copied
+        sqlite_store.apply_sync(good + [{"id": "p3", "name": None, "kind": "person"}], [], sync=sync, by="t")
+    assert (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.revision()) == before
+    assert sqlite_store.sync_records("k.csv") == []
+    assert sqlite_store.apply_sync(good, [], sync={**sync, "seen": seen[:3]}, by="t")["actors"]["created"] == 3
