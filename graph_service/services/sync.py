@@ -49,7 +49,7 @@ from importers.records import DATE_ORDERS, ActorRecord, Batch
 from ..errors import ImportRefused
 from ..model import ACTOR_KINDS, fold, kind_of, now_iso, slug_id, tie_natural_key
 from ..store.common import ACTOR_DATA_FIELDS, TIE_DATA_FIELDS, changed_fields, unique_id
-from .forked import ForkedCall
+from ..forked import ForkedCall
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 _SLUG_SEP = re.compile(r"[^a-z0-9]+")
@@ -516,10 +516,11 @@ def _changes(before: dict, after: dict, fields) -> dict:
 def plan(store, batch: Batch, options: ImportOptions, source: str, *, background: bool = False) -> tuple[dict, dict]:
     """``(report, work)``: the plan report (see module doc) and what applying it writes.
 
-    ``background``: a big import's duplicate candidates are found in a forked child process
-    (:class:`~graph_service.services.forked.ForkedCall`, single-threaded callers only) while
-    :func:`apply` writes; the report has them once :func:`apply` returns. Without it (and for
-    dry runs) they are in the report at once.
+    ``background`` (single-threaded callers only): a big import's duplicate candidates are found
+    in a forked child process (:class:`~graph_service.forked.ForkedCall`) while :func:`apply`
+    writes, and the store may fork ``options.workers`` processes to prepare the writing; the
+    report has the duplicates once :func:`apply` returns. Without it (and for dry runs) they are
+    in the report at once.
     """
     timings = {}
     t0 = time.perf_counter()
@@ -682,7 +683,8 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
     if pending is None:
         report["counts"]["duplicates"] = len(report["duplicates"])
     report["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-    work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "duplicates": pending, "sync": {
+    work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "duplicates": pending,
+            "workers": options.workers if background else 1, "sync": {
         "source": source, "format": batch.format, "files": batch.files, "seen": seen, "missing": missing}}
     return report, work
 
@@ -706,7 +708,8 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
         if progress:
             progress("writing in one transaction", 0, 1)
         if has_sync(store):
-            store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by)
+            store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by,
+                             workers=work.get("workers", 1))
         else:
             store.apply_batch(work["actors"], work["ties"], by=by)
         report["applied"] = True

@@ -244,11 +244,12 @@ class SyncStore(GraphStore, Protocol):
     def inactive_ids(self) -> dict[str, set[str]]:
         """``{"actors": ids, "ties": ids}``: records missing from every source that had them."""
 
-    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str) -> dict:
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1) -> dict:
         """``apply_batch`` plus the sync bookkeeping, in ONE transaction. ``sync``:
         ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Missing records get ``missing_since`` and an
-        ``inactive`` history entry; seen ones that were missing a ``reactivate`` entry."""
+        ``inactive`` history entry; seen ones that were missing a ``reactivate`` entry.
+        ``workers``: processes the store may fork to prepare a big batch (single-threaded callers only)."""
 
     def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:
         """Merge ``gone_id`` into ``keep_id`` in ONE transaction: values united, ties moved (loops

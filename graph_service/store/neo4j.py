@@ -1202,8 +1202,9 @@ class Neo4jStore:
             out["actors" if r["entity_type"] == "actor" else "ties"].add(r["entity_id"])
         return out
 
-    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str) -> dict:
-        """:meth:`apply_batch` plus the sync bookkeeping of one source, all or nothing.
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1) -> dict:
+        """:meth:`apply_batch` plus the sync bookkeeping of one source, all or nothing (``workers``
+        is not used: the staged batches below already write in parallel lanes).
 
         ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Seen records are (re)activated; missing ones get

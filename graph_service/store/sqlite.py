@@ -6,6 +6,7 @@ failed write rolls back whole. See :mod:`graph_service.store.base` for shapes an
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 import orjson
 
 from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
+from ..forked import ForkedCall
 from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
@@ -132,6 +134,33 @@ def _history_row(r: sqlite3.Row) -> dict:
                  "updated_at": r["at"], "updated_by": r["by"], "deleted_at": None}
     return {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
             "at": r["at"], "by": r["by"], "before": json.loads(r["before"]) if r["before"] else None, "after": after}
+
+
+# below this many sync records, forking a process to stage them costs more than it saves
+_FORKED_STAGING = 20_000
+
+
+def _seen_rows(seen: list[dict]) -> list[tuple]:
+    """The ``seen_records`` staging rows of a sync's seen records, in key order."""
+    return sorted(((s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), _dumps(s.get("data") or {}))
+                   for s in seen), key=itemgetter(0, 1))
+
+
+def _stage_seen(conn: sqlite3.Connection, schema: str, rows: list[tuple]) -> None:
+    """Write the staging rows into ``schema.seen_records`` (no constraints, no index: cheap to fill)."""
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.seen_records (entity_type, entity_id, file, sheet, row, data)")
+    conn.executemany(f"INSERT INTO {schema}.seen_records VALUES (?,?,?,?,?,?)", rows)
+
+
+def _staged_seen(seen: list[dict]) -> bytes:
+    """An in-memory database holding the staged sync records of ``seen``, serialized (run in a
+    forked child: building and binding 200,000 rows takes about a second of Python)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        _stage_seen(conn, "main", _seen_rows(seen))
+        return conn.serialize()
+    finally:
+        conn.close()
 
 
 def _alongside(background: Callable[[], None], foreground: Callable[[], None]) -> None:
@@ -866,58 +895,73 @@ class SQLiteStore:
             out["actors" if r[0] == "actor" else "ties"].add(r[1])
         return out
 
-    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str) -> dict:
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1) -> dict:
         """:meth:`apply_batch` plus the sync bookkeeping of one source, in ONE transaction.
 
         ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Seen records are (re)activated; missing ones get
         ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
+        ``workers`` > 1 (single-threaded callers only) lets a big sync prepare its sync records in a
+        forked child process (:func:`_staged_seen`) while this one writes the actors and ties.
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
-        with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
-                self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)):
-            seen, seen_rows = sync.get("seen", []), []
+        seen, seen_rows = sync.get("seen", []), []
+        staging = (ForkedCall(functools.partial(_staged_seen, seen))
+                   if workers > 1 and len(seen) >= _FORKED_STAGING else None)
+        conn = self._conn()
+        try:
+            if staging is not None:
+                conn.execute("ATTACH ':memory:' AS staged")  # not possible inside the transaction
+            with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
+                    self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)):
 
-            def stage_seen() -> None:  # while the new actors are copied (no connection used here)
-                seen_rows.extend(sorted(
-                    ((s["entity_type"], s["entity_id"], s.get("file"), s.get("sheet"), s.get("row"), _dumps(s.get("data") or {}))
-                     for s in seen), key=itemgetter(0, 1)))
+                def stage_seen() -> None:  # while the new actors are copied (no connection used here)
+                    seen_rows.extend(_seen_rows(seen))
 
-            summary = self._apply_rows(conn, actors, ties, by, meanwhile=stage_seen)
-            conn.execute(
-                "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
-                " VALUES (?,?,?,?,?,?,1) ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,"
-                " last_sync_at = excluded.last_sync_at, last_sync_by = excluded.last_sync_by, syncs = syncs + 1",
-                (source, sync.get("format", ""), _dumps(sync.get("files", [])), at, at, by),
-            )
-            was_missing = {(r[0], r[1]) for r in conn.execute(
-                "SELECT entity_type, entity_id FROM sync_records WHERE source = ? AND missing_since IS NOT NULL", (source,))}
-            # staged in the temp schema and copied in key order, as the new rows of _flush
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS seen_records (entity_type, entity_id, file, sheet, row, data)")
-            conn.executemany("INSERT INTO temp.seen_records VALUES (?,?,?,?,?,?)", seen_rows)
-            conn.execute(
-                "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
-                " last_seen_by, missing_since, data) SELECT ?1, entity_type, entity_id, file, sheet, row, ?2, ?2, ?3, NULL, data"
-                " FROM temp.seen_records ORDER BY rowid"
-                " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
-                " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
-                " missing_since = NULL, data = excluded.data",
-                (source, at, by),
-            )
-            conn.execute("DROP TABLE temp.seen_records")
-            for s in seen if was_missing else ():
-                if (s["entity_type"], s["entity_id"]) in was_missing:
-                    self._history(conn, s["entity_type"], s["entity_id"], "reactivate", by,
-                                  {"sync_source": source, "active": False}, {"sync_source": source, "active": True})
-            for m in sync.get("missing", []):
-                cur = conn.execute(
-                    "UPDATE sync_records SET missing_since = ? WHERE source = ? AND entity_type = ? AND entity_id = ?"
-                    " AND missing_since IS NULL", (at, source, m["entity_type"], m["entity_id"]))
-                if cur.rowcount:
-                    self._history(conn, m["entity_type"], m["entity_id"], "inactive", by,
-                                  {"sync_source": source, "active": True},
-                                  {"sync_source": source, "active": False, "missing_since": at})
+                summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen)
+                conn.execute(
+                    "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
+                    " VALUES (?,?,?,?,?,?,1) ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,"
+                    " last_sync_at = excluded.last_sync_at, last_sync_by = excluded.last_sync_by, syncs = syncs + 1",
+                    (source, sync.get("format", ""), _dumps(sync.get("files", [])), at, at, by),
+                )
+                was_missing = {(r[0], r[1]) for r in conn.execute(
+                    "SELECT entity_type, entity_id FROM sync_records WHERE source = ? AND missing_since IS NOT NULL", (source,))}
+                # staged (here in the temp schema, or by the child) and copied in key order, as the new rows of _flush
+                if staging is not None:
+                    conn.deserialize(staging.result(), name="staged")
+                    schema = "staged"
+                else:
+                    _stage_seen(conn, "temp", seen_rows)
+                    schema = "temp"
+                conn.execute(
+                    "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
+                    " last_seen_by, missing_since, data) SELECT ?1, entity_type, entity_id, file, sheet, row, ?2, ?2, ?3, NULL, data"
+                    f" FROM {schema}.seen_records ORDER BY rowid"
+                    " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
+                    " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
+                    " missing_since = NULL, data = excluded.data",
+                    (source, at, by),
+                )
+                conn.execute(f"DROP TABLE {schema}.seen_records")
+                for s in seen if was_missing else ():
+                    if (s["entity_type"], s["entity_id"]) in was_missing:
+                        self._history(conn, s["entity_type"], s["entity_id"], "reactivate", by,
+                                      {"sync_source": source, "active": False}, {"sync_source": source, "active": True})
+                for m in sync.get("missing", []):
+                    cur = conn.execute(
+                        "UPDATE sync_records SET missing_since = ? WHERE source = ? AND entity_type = ? AND entity_id = ?"
+                        " AND missing_since IS NULL", (at, source, m["entity_type"], m["entity_id"]))
+                    if cur.rowcount:
+                        self._history(conn, m["entity_type"], m["entity_id"], "inactive", by,
+                                      {"sync_source": source, "active": True},
+                                      {"sync_source": source, "active": False, "missing_since": at})
+        finally:
+            if staging is not None:
+                staging.cancel()
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("DETACH DATABASE staged")
         return summary
 
     def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:

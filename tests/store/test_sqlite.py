@@ -37,3 +37,25 @@ def test_a_batch_failing_while_its_new_rows_are_copied_leaves_the_store_as_it_wa
     assert (sqlite_store.stats(), sqlite_store.projection(), sqlite_store.revision()) == before
     assert sqlite_store.sync_records("k.csv") == []
     assert sqlite_store.apply_sync(good, [], sync={**sync, "seen": seen[:3]}, by="t")["actors"]["created"] == 3
+
+
+def test_sync_records_staged_by_a_forked_process_are_those_staged_here(tmp_path, monkeypatch):
+    """A big sync with workers prepares its sync records in a child process: the store ends the same."""
+    from graph_service.store import sqlite
+    from graph_service.store.sqlite import SQLiteStore
+
+    monkeypatch.setattr(sqlite, "_FORKED_STAGING", 0)
+    actors = [{"id": f"p{i}", "name": f"Person {i}", "kind": "person"} for i in range(50)]
+    seen = [{"entity_type": "actor", "entity_id": f"p{i}", "file": "k.csv", "sheet": "k", "row": i + 2,
+             "data": {"name": f"Person {i}", "contact_details": [{"type": "email", "value": f"p{i}@example.org"}]}}
+            for i in reversed(range(50))]
+    sync = {"source": "k.csv", "format": "contacts", "files": ["k.csv"], "at": "2026-01-01T00:00:00.000Z", "seen": seen, "missing": []}
+    records = []
+    for workers in (1, 2):
+        store = SQLiteStore(tmp_path / f"w{workers}.sqlite3")
+        store.init_schema()
+        store.apply_sync(actors, [], sync=sync, by="t", workers=workers)
+        records.append(sorted(store.sync_records("k.csv"), key=lambda r: r["entity_id"]))
+        assert store.provenance("p7")[0]["row"] == 9
+        store.close()
+    assert records[0] == records[1] and len(records[0]) == 50

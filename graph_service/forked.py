@@ -1,8 +1,9 @@
 """Run a pure computation in a forked child process while the caller goes on with other work.
 
 A big import lists its likely duplicates (RapidFuzz over every new name) while it writes to the
-store: the two need nothing from each other, and on a machine with two cores they take the
-time of the longer one instead of the sum. The child is a ``fork`` of the caller, so it reads the
+store, and the SQLite store prepares a big sync's records while it writes the actors and ties:
+the two need nothing from each other, and on a machine with two cores they take the time of the
+longer one instead of the sum. The child is a ``fork`` of the caller, so it reads the
 inputs where they are (nothing is copied or pickled on the way in); only the result comes back,
 pickled through a pipe.
 
@@ -62,11 +63,12 @@ class ForkedCall:
         return value
 
     def cancel(self) -> None:
-        """Stop the child (its result is not needed)."""
-        if self._proc.is_alive():
+        """Stop the child (its result is not needed); nothing happens after :meth:`result`."""
+        if not self._recv.closed and self._proc.is_alive():
             self._proc.terminate()
         self._close()
 
     def _close(self) -> None:
-        self._recv.close()
-        self._proc.join()
+        if not self._recv.closed:
+            self._recv.close()
+            self._proc.join()
