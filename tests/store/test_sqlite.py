@@ -39,23 +39,32 @@ def test_a_batch_failing_while_its_new_rows_are_copied_leaves_the_store_as_it_wa
     assert sqlite_store.apply_sync(good, [], sync={**sync, "seen": seen[:3]}, by="t")["actors"]["created"] == 3
 
 
-def test_sync_records_staged_by_a_forked_process_are_those_staged_here(tmp_path, monkeypatch):
-    """A big sync with workers prepares its sync records in a child process: the store ends the same."""
+def test_a_sync_staged_by_a_forked_process_ends_as_one_staged_here(tmp_path, monkeypatch):
+    """A big sync with workers stages its ties and sync records in a child process: the store ends the same."""
     from graph_service.store import sqlite
     from graph_service.store.sqlite import SQLiteStore
 
     monkeypatch.setattr(sqlite, "_FORKED_STAGING", 0)
     actors = [{"id": f"p{i}", "name": f"Person {i}", "kind": "person"} for i in range(50)]
+    ties = [{"id": f"t{i}", "source_id": f"p{i}", "target_id": f"p{(i + 1) % 50}", "type": "knows", "strength": 1 + i % 5,
+             "attributes": {"Rolle": f"r{i}"}} for i in reversed(range(50))]
     seen = [{"entity_type": "actor", "entity_id": f"p{i}", "file": "k.csv", "sheet": "k", "row": i + 2,
              "data": {"name": f"Person {i}", "contact_details": [{"type": "email", "value": f"p{i}@example.org"}]}}
-            for i in reversed(range(50))]
+            for i in reversed(range(50))] + [{"entity_type": "tie", "entity_id": t["id"], "file": "k.csv", "sheet": "k",
+                                              "row": 60, "data": {"attributes": ["Rolle"]}} for t in ties]
     sync = {"source": "k.csv", "format": "contacts", "files": ["k.csv"], "at": "2026-01-01T00:00:00.000Z", "seen": seen, "missing": []}
-    records = []
+    ends = []
     for workers in (1, 2):
         store = SQLiteStore(tmp_path / f"w{workers}.sqlite3")
         store.init_schema()
-        store.apply_sync(actors, [], sync=sync, by="t", workers=workers)
-        records.append(sorted(store.sync_records("k.csv"), key=lambda r: r["entity_id"]))
-        assert store.provenance("p7")[0]["row"] == 9
+        store.apply_batch(actors[:2], [{**ties[-1], "strength": 5}], by="first")  # t0 exists already: updated, not copied
+        summary = store.apply_sync(actors, ties, sync=sync, by="t", workers=workers)
+        assert summary["ties"] == {"created": 49, "updated": 1, "unchanged": 0}
+        records = sorted(store.sync_records("k.csv"), key=lambda r: r["entity_id"])
+        timeless = lambda d: {k: v for k, v in (d or {}).items() if not k.endswith("_at")}  # noqa: E731
+        history = {i: [(h["action"], h["by"], timeless(h["after"])) for h in store.history(i)] for i in ("p0", "p7", "t0", "t7")}
+        ties_now = sorted(store.list_ties(limit=1000)[0], key=lambda t: t["id"])
+        ends.append((summary, [timeless(r) for r in records], history, [timeless(t) for t in ties_now]))
+        assert store.provenance("p7")[0]["row"] == 9 and store.get_tie("t0")["strength"] == 1
         store.close()
-    assert records[0] == records[1] and len(records[0]) == 50
+    assert ends[0] == ends[1] and len(ends[0][1]) == 100
