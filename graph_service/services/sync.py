@@ -632,7 +632,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
     timings["ties"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # missing since the last sync of this source, and back again
-    seen_keys = {(s["entity_type"], s["entity_id"]) for s in seen}
+    seen_keys = {(s["entity_type"], s["entity_id"]) for s in seen} if planner.previous else set()
     missing, reactivated = [], []
     gone_ids = {"actor": [], "tie": []}
     for (etype, eid), r in planner.previous.items():
