@@ -140,8 +140,12 @@ def looks_like_people(cols: list[Column], combined) -> bool:
     return bool(fields & PERSONISH)
 
 
-def rows_from_table(table: Table, options: ImportOptions, batch: Batch) -> list[ContactRow]:
-    """Read a contact table into :class:`ContactRow` objects (skipping rows marked for deletion)."""
+def rows_from_table(table: Table, options: ImportOptions, batch: Batch,
+                    phones: norm.Phones | None = None) -> list[ContactRow]:
+    """Read a contact table into :class:`ContactRow` objects (skipping rows marked for deletion).
+
+    ``phones``: where the phone numbers go as they are read (:meth:`~importers.normalise.Phones.add`),
+    so that its workers parse them meanwhile."""
     cols, combined = plan_columns(table, options)
     batch.columns.extend(describe_columns(table, cols, combined))
     if not any(c.field in ("name", "first_name", "last_name", "organization", "email", "phone", "nickname") for c in cols) \
@@ -172,6 +176,7 @@ def rows_from_table(table: Table, options: ImportOptions, batch: Batch) -> list[
             plan.append((c.index, _FIELD, c.header, f, None, None, None, False))
     combined_plan = [(target, idx, " + ".join(table.header[i] for i in idx)) for target, idx in combined]
     multiline, split_values = norm.multiline, norm.split_values
+    send = phones.add if phones is not None else None
     file, sheet = table.file, table.sheet
     out: list[ContactRow] = []
     for row, values in table.rows:
@@ -199,8 +204,11 @@ def rows_from_table(table: Table, options: ImportOptions, batch: Batch) -> list[
                 if ctype == "address":
                     contacts.append((ctype, multiline(v), label, header))
                 else:
-                    for item in split_values(v, emails=emails):
+                    items = split_values(v, emails=emails)
+                    for item in items:
                         contacts.append((ctype, item, label, header))
+                    if ctype == "phone" and send is not None:
+                        send(items)
             elif what is _ATTRIBUTE:
                 attributes[header] = multiline(v)
             elif what is _MEMBER:
@@ -214,11 +222,15 @@ def rows_from_table(table: Table, options: ImportOptions, batch: Batch) -> list[
                 continue
             if target in CONTACT_FIELDS:
                 contacts.append((CONTACT_FIELDS[target], joined, None, header))
+                if target == "phone" and send is not None:
+                    send((joined,))
             else:
                 found[target] = joined
                 columns[target] = header
         if not skip:
             out.append(ContactRow(where, found, columns, contacts, member_of, attributes, present))
+    if phones is not None:
+        phones.flush()
     return out
 
 
@@ -229,7 +241,7 @@ class ContactBuilder:
     replaces the implicit one of the same name.
     """
 
-    def __init__(self, batch: Batch, options: ImportOptions, *, people: bool):
+    def __init__(self, batch: Batch, options: ImportOptions, *, people: bool, phones: norm.Phones | None = None):
         self.batch = batch
         self.options = options
         self.people = people
@@ -237,7 +249,9 @@ class ContactBuilder:
         # the kind of a row without a type column that is not an organisation's own row
         self._default_kind = kind_of(options.kind) if options.kind else "person"
         self.orgs: dict[str, ActorRecord] = {}
-        self.phone_map = norm.Phones([], options.region)
+        self._texts: dict[str, str] = {}   # cell text -> norm.text of it (for values that repeat)
+        self._folded: dict[str, str] = {}  # organisation name -> fold of it
+        self.phone_map = phones if phones is not None else norm.Phones([], options.region)
 
     def prepare(self, rows: list["ContactRow"]) -> None:
         """Start normalising every phone number of ``rows`` (ahead, in parallel, on big imports);
@@ -284,11 +298,11 @@ class ContactBuilder:
     def _contacts(self, cr: ContactRow) -> list[dict]:
         contacts: list[dict] = []
         seen: set[tuple[str, str]] = set()
-        phone_get = self.phone_map.get
+        phone_get, email = self.phone_map.get, norm.email
         for ctype, raw, label, header in cr.contacts:
             try:
                 if ctype == "email":
-                    value = norm.email(raw)
+                    value = email(raw)
                 elif ctype == "phone":
                     value, error = phone_get(raw)
                     if error is not None:
@@ -320,8 +334,8 @@ class ContactBuilder:
         first = text(first) if first else ""
         middle = text(middle) if middle else ""
         last = text(last) if last else ""
-        given = [p for p in (first, middle, last) if p]  # normalised text: empty or not blank
-        composed = text(" ".join(given)) if given else ""
+        composed = " ".join(filter(None, (first, middle, last)))  # normalised text: empty or not blank
+        composed = text(composed) if composed else ""
         name = get("name")
         name = text(name) if name else ""
         if name and composed:
@@ -334,8 +348,13 @@ class ContactBuilder:
         name = name or composed
         nickname = get("nickname")
         nickname = text(nickname) if nickname else ""
+        # organisations, roles, cities repeat from row to row: each text normalised once
+        memo = self._texts
         org = get("organization")
-        org = text(org) if org else ""
+        if org:
+            org = memo.get(org) or memo.setdefault(org, text(org))
+        else:
+            org = ""
         contacts = self._contacts(cr)
         made_up = False
         if not name:
@@ -349,7 +368,12 @@ class ContactBuilder:
             else:
                 batch.reject(where, "the row has no name, organisation, e-mail or phone", columns.get("name"))
                 return
-        org_key = fold(org) if org else ""
+        if org:
+            org_key = self._folded.get(org)
+            if org_key is None:
+                org_key = self._folded[org] = fold(org)
+        else:
+            org_key = ""
         name_key = fold(name) if org else None  # folded below when needed
         org_row = bool(org) and name_key == org_key
         if "kind" in v:
@@ -366,7 +390,7 @@ class ContactBuilder:
         for f in ("city", "country"):
             if f in present:
                 x = get(f)
-                fields[f] = text(x) if x else ""
+                fields[f] = (memo.get(x) or memo.setdefault(x, text(x))) if x else ""
         if "tags" in present:
             tags: list[str] = []
             for t in norm.split_values(get("tags", "")):
@@ -401,8 +425,9 @@ class ContactBuilder:
                     attributes[header] = norm.multiline(x)
         is_org = kind != "person"
         role, department = get("role"), get("department")
-        role = text(role) if role and role.strip() else None
-        department = text(department) if department and department.strip() else None
+        role = (memo.get(role) or memo.setdefault(role, text(role))) if role and role.strip() else None
+        department = (memo.get(department) or memo.setdefault(department, text(department))) \
+            if department and department.strip() else None
         if is_org or not org:
             if role is not None:
                 attributes[columns["role"]] = role
@@ -451,18 +476,24 @@ def read_tables(tables: list[Table], options: ImportOptions, fmt: str = "contact
     """A :class:`Batch` of people, organisations and memberships from contact tables."""
     batch = Batch(format=fmt, files=sorted({t.file for t in tables}))
     for table in tables:
-        rows = rows_from_table(table, options, batch)
         cols, combined = plan_columns(table, options)
-        people = looks_like_people(cols, combined) or fmt in ("google", "outlook", "vcard")
-        has_kind = any(c.field == "kind" for c in cols)
-        if not (people or has_kind or options.kind):
-            raise ImportRefused([{**table.where(), "message": (
-                "the table does not say what kind of actor each row is (no Type column, no first/last name, "
-                "organisation or role column); give --kind person for a list of people, or the kind of the "
-                f"organisations it lists (one of {', '.join(k for k in ACTOR_KINDS if k != 'person')}), e.g. --kind city")}])
-        builder = ContactBuilder(batch, options, people=people)
+        # a big table's phone numbers are parsed by workers while its rows are read
+        ahead = len(table.rows) >= 20_000 and (any(c.field == "phone" for c in cols)
+                                               or any(t == "phone" for t, _ in combined))
+        phones = norm.Phones([], options.region, options.workers, ahead=ahead)
+        builder = None
         try:
-            builder.prepare(rows)
+            rows = rows_from_table(table, options, batch, phones)
+            people = looks_like_people(cols, combined) or fmt in ("google", "outlook", "vcard")
+            has_kind = any(c.field == "kind" for c in cols)
+            if not (people or has_kind or options.kind):
+                raise ImportRefused([{**table.where(), "message": (
+                    "the table does not say what kind of actor each row is (no Type column, no first/last name, "
+                    "organisation or role column); give --kind person for a list of people, or the kind of the "
+                    f"organisations it lists (one of {', '.join(k for k in ACTOR_KINDS if k != 'person')}), e.g. --kind city")}])
+            builder = ContactBuilder(batch, options, people=people, phones=phones)
+            if not ahead:
+                builder.prepare(rows)
             progress = options.progress
             total = len(rows)
             for i, cr in enumerate(rows):
@@ -470,7 +501,9 @@ def read_tables(tables: list[Table], options: ImportOptions, fmt: str = "contact
                 if progress and i % 2000 == 0:
                     progress("reading rows", i, total)
         finally:
-            builder.close()
+            phones.close()
+            if builder is not None:
+                builder.close()
         if progress:
             progress("reading rows", total, total)
         batch.rows_read += len(table.rows)
