@@ -5,8 +5,8 @@ import pytest
 
 from graph_service.errors import ImportRefused
 from graph_service.services.sync import import_files
-from importers.mapping import load_mapping
 from importers import read_batch
+from importers.mapping import load_mapping
 from importers.records import ImportOptions, InputFile
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
