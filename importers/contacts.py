@@ -238,7 +238,8 @@ class ContactBuilder:
     """Turns :class:`ContactRow` objects into actor and tie records of one batch.
 
     Organisations named in several rows become one record; a row that is itself an organisation
-    replaces the implicit one of the same name.
+    replaces the implicit one of the same name. ``phones``: the numbers of the rows, already on
+    their way to being parsed (:class:`~importers.normalise.Phones`); else :meth:`prepare` them.
     """
 
     def __init__(self, batch: Batch, options: ImportOptions, *, people: bool, phones: norm.Phones | None = None):
