@@ -15,7 +15,7 @@ kind is rejected.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from graph_service.errors import ImportRefused
 from graph_service.model import ACTOR_KINDS, fold, kind_of
@@ -45,17 +45,26 @@ class Column:
     part: str | None = None  # "value" or "label" for grouped columns
 
 
-@dataclass
 class ContactRow:
-    """One contact as read (a table row or a vCard), before it becomes records."""
+    """One contact as read (a table row or a vCard), before it becomes records: ``values`` (field
+    -> text), ``columns`` (field -> header, for messages), ``contacts`` (``(type, raw value,
+    label, header)``), ``member_of`` (``(name, header)``), ``attributes`` (header -> text) and
+    ``present`` (the fields the source has columns for)."""
 
-    where: dict
-    values: dict = field(default_factory=dict)       # field -> text
-    columns: dict = field(default_factory=dict)      # field -> header (for messages)
-    contacts: list = field(default_factory=list)     # (type, raw value, label, header)
-    member_of: list = field(default_factory=list)
-    attributes: dict = field(default_factory=dict)
-    present: set = field(default_factory=set)        # fields the source has columns for
+    # a plain class with slots: a 100,000-row import makes one per row (a dataclass with
+    # default factories costs several times as much to build)
+    __slots__ = ("where", "values", "columns", "contacts", "member_of", "attributes", "present")
+
+    def __init__(self, where: dict, values: dict | None = None, columns: dict | None = None,
+                 contacts: list | None = None, member_of: list | None = None, attributes: dict | None = None,
+                 present: set | None = None):
+        self.where = where
+        self.values = {} if values is None else values
+        self.columns = {} if columns is None else columns
+        self.contacts = [] if contacts is None else contacts
+        self.member_of = [] if member_of is None else member_of
+        self.attributes = {} if attributes is None else attributes
+        self.present = set() if present is None else present
 
 
 def plan_columns(table: Table, options: ImportOptions) -> tuple[list[Column], list[tuple[str, list[int]]]]:
@@ -122,13 +131,21 @@ def describe_columns(table: Table, cols: list[Column], combined) -> list[dict]:
     return out
 
 
+# what rows_from_table does with a cell of a column (the column's field decides)
+_FIELD, _ATTRIBUTE, _ACTION, _CONTACT, _MEMBER = range(5)
+
+
 def looks_like_people(cols: list[Column], combined) -> bool:
     fields = {c.field for c in cols} | {t for t, _ in combined}
     return bool(fields & PERSONISH)
 
 
-def rows_from_table(table: Table, options: ImportOptions, batch: Batch) -> list[ContactRow]:
-    """Read a contact table into :class:`ContactRow` objects (skipping rows marked for deletion)."""
+def rows_from_table(table: Table, options: ImportOptions, batch: Batch,
+                    phones: norm.Phones | None = None) -> list[ContactRow]:
+    """Read a contact table into :class:`ContactRow` objects (skipping rows marked for deletion).
+
+    ``phones``: where the phone numbers go as they are read (:meth:`~importers.normalise.Phones.add`),
+    so that its workers parse them meanwhile."""
     cols, combined = plan_columns(table, options)
     batch.columns.extend(describe_columns(table, cols, combined))
     if not any(c.field in ("name", "first_name", "last_name", "organization", "email", "phone", "nickname") for c in cols) \
@@ -138,50 +155,82 @@ def rows_from_table(table: Table, options: ImportOptions, batch: Batch) -> list[
             f"{'...' if len(table.header) > 12 else ''}); name them in a mapping file (--mapping) or rename a column to Name")}])
     present = {c.field for c in cols if c.field} | {t for t, _ in combined}
     label_cols = {c.group: c.index for c in cols if c.field == "contact_label"}
+    # each column's work decided once, not per cell: (index, what, header, field, contact type,
+    # its label, the index of its label column, e-mail splitting); label columns are read with
+    # the values they label
+    plan = []
+    for c in cols:
+        f = c.field
+        if f == "contact_label":
+            continue
+        if f is None:
+            plan.append((c.index, _ATTRIBUTE, c.header, None, None, None, None, False))
+        elif f == "action":
+            plan.append((c.index, _ACTION, c.header, f, None, None, None, False))
+        elif f in CONTACT_FIELDS:
+            label_index = label_cols.get(c.group) if c.group else None
+            plan.append((c.index, _CONTACT, c.header, f, CONTACT_FIELDS[f], c.label, label_index, f == "email"))
+        elif f == "member_of":
+            plan.append((c.index, _MEMBER, c.header, f, None, None, None, False))
+        else:
+            plan.append((c.index, _FIELD, c.header, f, None, None, None, False))
+    combined_plan = [(target, idx, " + ".join(table.header[i] for i in idx)) for target, idx in combined]
+    multiline, split_values = norm.multiline, norm.split_values
+    send = phones.add if phones is not None else None
+    file, sheet = table.file, table.sheet
     out: list[ContactRow] = []
     for row, values in table.rows:
-        cr = ContactRow(where=table.where(row), present=present)
+        where = {"file": file, "sheet": sheet, "row": row}
+        found: dict = {}
+        columns: dict = {}
+        contacts: list = []
+        member_of: list = []
+        attributes: dict = {}
         skip = False
-        for c in cols:
-            v = values[c.index]
+        for index, what, header, f, ctype, label, label_index, emails in plan:
+            v = values[index]
             if not v or not v.strip():
                 continue
-            f = c.field
-            if f is None:
-                cr.attributes[c.header] = norm.multiline(v)
-            elif f == "action":
-                if v.strip().lower() == "delete":
-                    batch.warn(table.where(row), f"the row says {c.header}=delete: not imported (delete the actor in graph-service if it should go)", c.header)
-                    skip = True
-            elif f == "contact_label":
-                continue
-            elif f in CONTACT_FIELDS:
-                label = c.label
-                if c.group and c.group in label_cols:
-                    raw_label = values[label_cols[c.group]].strip()
-                    label = raw_label.lstrip("* ").strip() or label
-                for item in norm.split_values(v, emails=f == "email") if f != "address" else [norm.multiline(v)]:
-                    cr.contacts.append((CONTACT_FIELDS[f], item, label, c.header))
-            elif f == "member_of":
-                cr.member_of.extend((item, c.header) for item in norm.split_values(v))
-            elif f in cr.values:
-                # a second column for the same field (e.g. two Notes columns): keep it as an attribute
-                cr.attributes[c.header] = norm.multiline(v)
-            else:
-                cr.values[f] = v
-                cr.columns[f] = c.header
-        for target, idx in combined:
+            if what is _FIELD:
+                if f in found:
+                    # a second column for the same field (e.g. two Notes columns): keep it as an attribute
+                    attributes[header] = multiline(v)
+                else:
+                    found[f] = v
+                    columns[f] = header
+            elif what is _CONTACT:
+                if label_index is not None:
+                    label = values[label_index].strip().lstrip("* ").strip() or label
+                if ctype == "address":
+                    contacts.append((ctype, multiline(v), label, header))
+                else:
+                    items = split_values(v, emails=emails)
+                    for item in items:
+                        contacts.append((ctype, item, label, header))
+                    if ctype == "phone" and send is not None:
+                        send(items)
+            elif what is _ATTRIBUTE:
+                attributes[header] = multiline(v)
+            elif what is _MEMBER:
+                member_of.extend((item, header) for item in split_values(v))
+            elif v.strip().lower() == "delete":  # _ACTION
+                batch.warn(where, f"the row says {header}=delete: not imported (delete the actor in graph-service if it should go)", header)
+                skip = True
+        for target, idx, header in combined_plan:
             joined = " ".join(values[i].strip() for i in idx if values[i].strip())
             if not joined:
                 continue
-            header = " + ".join(table.header[i] for i in idx)
             if target in CONTACT_FIELDS:
-                cr.contacts.append((CONTACT_FIELDS[target], joined, None, header))
+                contacts.append((CONTACT_FIELDS[target], joined, None, header))
+                if target == "phone" and send is not None:
+                    send((joined,))
             else:
-                cr.values[target] = joined
-                cr.columns[target] = header
+                found[target] = joined
+                columns[target] = header
         if not skip:
-            out.append(cr)
+            out.append(ContactRow(where, found, columns, contacts, member_of, attributes, present))
+    if phones is not None:
+        phones.flush()
     return out
 
 
@@ -189,16 +238,21 @@ class ContactBuilder:
     """Turns :class:`ContactRow` objects into actor and tie records of one batch.
 
     Organisations named in several rows become one record; a row that is itself an organisation
-    replaces the implicit one of the same name.
+    replaces the implicit one of the same name. ``phones``: the numbers of the rows, already on
+    their way to being parsed (:class:`~importers.normalise.Phones`); else :meth:`prepare` them.
     """
 
-    def __init__(self, batch: Batch, options: ImportOptions, *, people: bool):
+    def __init__(self, batch: Batch, options: ImportOptions, *, people: bool, phones: norm.Phones | None = None):
         self.batch = batch
         self.options = options
         self.people = people
         self.org_kind = kind_of(options.org_kind or "") or "ngo"
+        # the kind of a row without a type column that is not an organisation's own row
+        self._default_kind = kind_of(options.kind) if options.kind else "person"
         self.orgs: dict[str, ActorRecord] = {}
-        self.phone_map = norm.Phones([], options.region)
+        self._texts: dict[str, str] = {}   # cell text -> norm.text of it (for values that repeat)
+        self._folded: dict[str, str] = {}  # organisation name -> fold of it
+        self.phone_map = phones if phones is not None else norm.Phones([], options.region)
 
     def prepare(self, rows: list["ContactRow"]) -> None:
         """Start normalising every phone number of ``rows`` (ahead, in parallel, on big imports);
@@ -210,8 +264,10 @@ class ContactBuilder:
     def close(self) -> None:
         self.phone_map.close()
 
-    def _org(self, name: str, where: dict, column: str | None) -> ActorRecord:
-        k = fold(name)
+    def _org(self, name: str, where: dict, column: str | None, k: str | None = None) -> ActorRecord:
+        """The organisation record named ``name`` (``k``: its folded name, when known), made implicit if new."""
+        if k is None:
+            k = fold(name)
         rec = self.orgs.get(k)
         if rec is None:
             rec = ActorRecord(where={**where, "column": column} if column else dict(where), name=norm.text(name),
@@ -243,12 +299,13 @@ class ContactBuilder:
     def _contacts(self, cr: ContactRow) -> list[dict]:
         contacts: list[dict] = []
         seen: set[tuple[str, str]] = set()
+        phone_get, email = self.phone_map.get, norm.email
         for ctype, raw, label, header in cr.contacts:
             try:
                 if ctype == "email":
-                    value = norm.email(raw)
+                    value = email(raw)
                 elif ctype == "phone":
-                    value, error = self.phone_map.get(raw)
+                    value, error = phone_get(raw)
                     if error is not None:
                         raise norm.Unusable(error)
                 elif ctype == "address":
@@ -263,29 +320,42 @@ class ContactBuilder:
             if (ctype, value) in seen:
                 continue
             seen.add((ctype, value))
-            entry = {"type": ctype, "value": value}
-            if label:
-                entry["label"] = label
-            contacts.append(entry)
+            contacts.append({"type": ctype, "value": value, "label": label} if label else {"type": ctype, "value": value})
         return contacts
 
     def add(self, cr: ContactRow) -> None:
         """Add one contact (a person, or an organisation row) with its memberships."""
-        batch, where, v = self.batch, cr.where, cr.values
+        # Hot on big imports (once per row): a field the row has no value for is never normalised
+        # (text("") is ""), and each value is normalised and folded once.
+        batch, where, v, columns, attributes = self.batch, cr.where, cr.values, cr.columns, cr.attributes
+        text = norm.text
+        get = v.get
         errors: list[tuple[str, str | None]] = []
-        parts = {p: norm.text(v.get(p, "")) for p in _NAME_PARTS}
-        composed = norm.person_name(parts["first_name"], parts["middle_name"], parts["last_name"])
-        name = norm.text(v.get("name", ""))
+        first, middle, last = get("first_name"), get("middle_name"), get("last_name")
+        first = text(first) if first else ""
+        middle = text(middle) if middle else ""
+        last = text(last) if last else ""
+        composed = " ".join(filter(None, (first, middle, last)))  # normalised text: empty or not blank
+        composed = text(composed) if composed else ""
+        name = get("name")
+        name = text(name) if name else ""
         if name and composed:
-            for p in _NAME_PARTS:  # the parts are kept, never dropped
-                if parts[p]:
-                    cr.attributes[cr.columns[p]] = parts[p]
+            for p, value in zip(_NAME_PARTS, (first, middle, last)):  # the parts are kept, never dropped
+                if value:
+                    attributes[columns[p]] = value
         written_as = ""
         if name and composed and name != composed and sorted(fold(name).replace(",", " ").split()) == sorted(fold(composed).split()):
             written_as, name = name, composed  # "UNBEKANNT, Stephanie" + first/last columns: the name as one says it
         name = name or composed
-        nickname = norm.text(v.get("nickname", ""))
-        org = norm.text(v.get("organization", ""))
+        nickname = get("nickname")
+        nickname = text(nickname) if nickname else ""
+        # organisations, roles, cities repeat from row to row: each text normalised once
+        memo = self._texts
+        org = get("organization")
+        if org:
+            org = memo.get(org) or memo.setdefault(org, text(org))
+        else:
+            org = ""
         contacts = self._contacts(cr)
         made_up = False
         if not name:
@@ -297,56 +367,81 @@ class ContactBuilder:
                 name, made_up = contacts[0]["value"], True
                 batch.warn(where, f"no name: the contact is named after its {contacts[0]['type']} {name!r}; add a name to the row")
             else:
-                batch.reject(where, "the row has no name, organisation, e-mail or phone", cr.columns.get("name"))
+                batch.reject(where, "the row has no name, organisation, e-mail or phone", columns.get("name"))
                 return
-        org_row = bool(org) and fold(name) == fold(org)
-        kind, error = self._kind(cr, org_row)
-        if error:
-            errors.append((error, cr.columns.get("kind")))
+        if org:
+            org_key = self._folded.get(org)
+            if org_key is None:
+                org_key = self._folded[org] = fold(org)
+        else:
+            org_key = ""
+        name_key = fold(name) if org else None  # folded below when needed
+        org_row = bool(org) and name_key == org_key
+        if "kind" in v:
+            kind, error = self._kind(cr, org_row)
+            if error:
+                errors.append((error, columns.get("kind")))
+        else:
+            kind = self.org_kind if org_row else self._default_kind
+        present = cr.present
         fields: dict = {}
-        if "description" in cr.present:
-            fields["description"] = norm.multiline(v.get("description", ""))
+        if "description" in present:
+            d = get("description")
+            fields["description"] = norm.multiline(d) if d else ""
         for f in ("city", "country"):
-            if f in cr.present:
-                fields[f] = norm.text(v.get(f, ""))
-        if "tags" in cr.present:
+            if f in present:
+                x = get(f)
+                fields[f] = (memo.get(x) or memo.setdefault(x, text(x))) if x else ""
+        if "tags" in present:
             tags: list[str] = []
-            for t in norm.split_values(v.get("tags", "")):
+            for t in norm.split_values(get("tags", "")):
                 t = t.lstrip("* ").strip()
                 if t and fold(t).replace(" ", "") not in _GOOGLE_SYSTEM_GROUPS and t not in tags:
                     tags.append(t)
             fields["tags"] = tags
-        aliases = norm.split_values(v.get("aliases", "")) if "aliases" in cr.present else []
+        aliases = norm.split_values(get("aliases", "")) if "aliases" in present else []
         for other in (nickname, written_as):
             if other and other != name and other not in aliases:
                 aliases.append(other)
         if written_as:
-            cr.present = cr.present | {"aliases"}
-        if "aliases" in cr.present or "nickname" in cr.present:
+            cr.present = present = present | {"aliases"}
+        if "aliases" in present or "nickname" in present:
             fields["aliases"] = aliases
-        if v.get("birthday", "").strip():
+        birthday = get("birthday")
+        if birthday and birthday.strip():
             try:
-                cr.attributes["birthday"] = norm.date(v["birthday"], self.options.date_order)
+                attributes["birthday"] = norm.date(birthday, self.options.date_order)
             except norm.Unusable as exc:
-                errors.append((str(exc), cr.columns["birthday"]))
-        actor_id = norm.text(v.get("id", "")) or None
+                errors.append((str(exc), columns["birthday"]))
+        actor_id = get("id")
+        actor_id = (text(actor_id) if actor_id else "") or None
         if errors:
             for message, column in errors:
                 batch.reject(where, message, column)
             return
-        for f, header in cr.columns.items():  # recognised but not an actor field: kept as an attribute
-            if f in _KEPT_AS_ATTRIBUTES and v.get(f, "").strip():
-                cr.attributes[header] = norm.multiline(v[f])
+        for f, header in columns.items():  # recognised but not an actor field: kept as an attribute
+            if f in _KEPT_AS_ATTRIBUTES:
+                x = get(f)
+                if x and x.strip():
+                    attributes[header] = norm.multiline(x)
         is_org = kind != "person"
-        for f in ("role", "department"):
-            if v.get(f, "").strip() and (is_org or not org):
-                cr.attributes[cr.columns[f]] = norm.text(v[f])
-        if is_org and org and fold(org) != fold(name):
-            cr.attributes[cr.columns["organization"]] = org
+        role, department = get("role"), get("department")
+        role = (memo.get(role) or memo.setdefault(role, text(role))) if role and role.strip() else None
+        department = (memo.get(department) or memo.setdefault(department, text(department))) \
+            if department and department.strip() else None
+        if is_org or not org:
+            if role is not None:
+                attributes[columns["role"]] = role
+            if department is not None:
+                attributes[columns["department"]] = department
         if is_org:
-            k = fold(name)
+            if name_key is None:
+                name_key = fold(name)
+            if org and org_key != name_key:
+                attributes[columns["organization"]] = org
+            k = name_key
             record = ActorRecord(where=where, name=name, kind=kind, ref="org:" + k, match="org", id=actor_id,
-                                 fields=fields, contacts=contacts, attributes=cr.attributes, name_columns=not made_up)
+                                 fields=fields, contacts=contacts, attributes=attributes, name_columns=not made_up)
             known = self.orgs.get(k)
             if known is not None and known.implicit:
                 batch.actors[batch.actors.index(known)] = record  # the row of the organisation itself wins
@@ -358,11 +453,15 @@ class ContactBuilder:
         else:
             person = ActorRecord(where=where, name=name, kind=kind, ref=f"row:{where.get('sheet')}:{where.get('row')}",
                                  match="person", id=actor_id, fields=fields, contacts=contacts,
-                                 attributes=cr.attributes, organization=org, name_columns=not made_up)
+                                 attributes=attributes, organization=org, name_columns=not made_up)
             batch.actors.append(person)
             if org:
-                org_rec = self._org(org, where, cr.columns.get("organization"))
-                attrs = {f: norm.text(v[f]) for f in ("role", "department") if v.get(f, "").strip()}
+                org_rec = self._org(org, where, columns.get("organization"), org_key)
+                attrs = {}
+                if role is not None:
+                    attrs["role"] = role
+                if department is not None:
+                    attrs["department"] = department
                 batch.ties.append(TieRecord(where=where, source_ref=person.ref, target_ref=org_rec.ref,
                                             type="works_for", label="works for", fields={"directed": True},
                                             attributes=attrs))
@@ -378,18 +477,24 @@ def read_tables(tables: list[Table], options: ImportOptions, fmt: str = "contact
     """A :class:`Batch` of people, organisations and memberships from contact tables."""
     batch = Batch(format=fmt, files=sorted({t.file for t in tables}))
     for table in tables:
-        rows = rows_from_table(table, options, batch)
         cols, combined = plan_columns(table, options)
-        people = looks_like_people(cols, combined) or fmt in ("google", "outlook", "vcard")
-        has_kind = any(c.field == "kind" for c in cols)
-        if not (people or has_kind or options.kind):
-            raise ImportRefused([{**table.where(), "message": (
-                "the table does not say what kind of actor each row is (no Type column, no first/last name, "
-                "organisation or role column); give --kind person for a list of people, or the kind of the "
-                f"organisations it lists (one of {', '.join(k for k in ACTOR_KINDS if k != 'person')}), e.g. --kind city")}])
-        builder = ContactBuilder(batch, options, people=people)
+        # a big table's phone numbers are parsed by workers while its rows are read
+        ahead = len(table.rows) >= 20_000 and (any(c.field == "phone" for c in cols)
+                                               or any(t == "phone" for t, _ in combined))
+        phones = norm.Phones([], options.region, options.workers, ahead=ahead)
+        builder = None
         try:
-            builder.prepare(rows)
+            rows = rows_from_table(table, options, batch, phones)
+            people = looks_like_people(cols, combined) or fmt in ("google", "outlook", "vcard")
+            has_kind = any(c.field == "kind" for c in cols)
+            if not (people or has_kind or options.kind):
+                raise ImportRefused([{**table.where(), "message": (
+                    "the table does not say what kind of actor each row is (no Type column, no first/last name, "
+                    "organisation or role column); give --kind person for a list of people, or the kind of the "
+                    f"organisations it lists (one of {', '.join(k for k in ACTOR_KINDS if k != 'person')}), e.g. --kind city")}])
+            builder = ContactBuilder(batch, options, people=people, phones=phones)
+            if not ahead:
+                builder.prepare(rows)
             progress = options.progress
             total = len(rows)
             for i, cr in enumerate(rows):
@@ -397,7 +502,9 @@ def read_tables(tables: list[Table], options: ImportOptions, fmt: str = "contact
                 if progress and i % 2000 == 0:
                     progress("reading rows", i, total)
         finally:
-            builder.close()
+            phones.close()
+            if builder is not None:
+                builder.close()
         if progress:
             progress("reading rows", total, total)
         batch.rows_read += len(table.rows)

@@ -169,33 +169,61 @@ class Phones:
     """``raw -> (e164 or None, error or None)`` for the numbers of an import, parsed ahead of use.
 
     phonenumbers parses about 25,000 numbers a second on one core. With ``workers`` > 1 and at
-    least 20,000 distinct numbers, forked worker processes parse them in chunks, in the order the
-    numbers first appear, while the caller goes on with the rows: :meth:`get` waits only for the
-    chunk holding the number it asks for. Use workers only from a single-threaded program (the
-    command line); :meth:`close` ends them (also a context manager).
+    least 20,000 distinct numbers (or ``ahead``: a big table whose numbers come in with
+    :meth:`add` while its rows are read), forked worker processes parse them in chunks, in the
+    order the numbers first appear, while the caller goes on with the rows: :meth:`get` waits
+    only for the chunk holding the number it asks for. Use workers only from a single-threaded
+    program (the command line); :meth:`close` ends them (also a context manager).
     """
 
     CHUNK = 2_000
 
-    def __init__(self, raws: list[str], region: str | None, workers: int = 1):
+    def __init__(self, raws: list[str], region: str | None, workers: int = 1, *, ahead: bool = False):
         self.region = region
         self.done: dict[str, tuple[str | None, str | None]] = {}
-        self._pool = self._pending = None
+        self._pool = None
+        self._sent: list = []       # (numbers, their pending results), in the order sent
+        self._next = 0              # the first of _sent not yet in done
+        self._waiting: list[str] = []  # numbers not sent yet (less than a chunk)
+        self._known: set[str] = set()  # numbers sent or waiting
         distinct = list(dict.fromkeys(raws))
-        if workers > 1 and len(distinct) >= 20_000:
+        if workers > 1 and (ahead or len(distinct) >= 20_000):
             import multiprocessing
 
+            # forked before the rows are built: a smaller process to copy, and the workers
+            # parse while the caller reads on
             self._pool = multiprocessing.get_context("fork").Pool(workers)
-            self._chunks = [distinct[i:i + self.CHUNK] for i in range(0, len(distinct), self.CHUNK)]
-            self._pending = self._pool.imap(_phones_or_errors, [(c, region) for c in self._chunks])
-            self._next = 0
+            self.add(distinct)
+            if distinct:
+                self.flush()
+
+    def add(self, raws) -> None:
+        """Send numbers to the workers (each once, in chunks); nothing to do without workers."""
+        if self._pool is None:
+            return
+        known, waiting = self._known, self._waiting
+        for raw in raws:
+            if raw not in known:
+                known.add(raw)
+                waiting.append(raw)
+                if len(waiting) >= self.CHUNK:
+                    self.flush()
+                    waiting = self._waiting
+
+    def flush(self) -> None:
+        """Send the numbers still waiting for a full chunk (call when all are added)."""
+        if self._pool is not None and self._waiting:
+            chunk, self._waiting = self._waiting, []
+            self._sent.append((chunk, self._pool.apply_async(_phones_or_errors, ((chunk, self.region),))))
 
     def get(self, raw: str) -> tuple[str | None, str | None]:
         """``(e164, None)`` or ``(None, why)`` for one raw number (parsed here when not ahead)."""
         found = self.done.get(raw)
-        while found is None and self._pending is not None and self._next < len(self._chunks):
-            self.done.update(zip(self._chunks[self._next], next(self._pending)))
+        while found is None and self._next < len(self._sent):
+            chunk, pending = self._sent[self._next]
+            self._sent[self._next] = None
             self._next += 1
+            self.done.update(zip(chunk, pending.get()))
             found = self.done.get(raw)
         if found is None:
             found = self.done[raw] = _phone_or_error((raw, self.region))
@@ -207,7 +235,8 @@ class Phones:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
-            self._pool = self._pending = None
+            self._pool = None
+            self._sent, self._next = [], 0
 
     def __enter__(self) -> "Phones":
         return self

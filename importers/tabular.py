@@ -192,8 +192,8 @@ def _make_table(raw: list[list[str]], file: str, sheet: str, header_row: int | N
         values = raw[i]
         if len(values) > extra_width and any(v.strip() for v in values[extra_width:]):
             extra_width = len(values)
-        if not any(v and v.strip() for v in values):
-            continue  # blank lines are not rows
+        if not "".join(values).strip():
+            continue  # blank lines are not rows (a row is blank when its cells together are)
         rows.append((i + 1 + row_offset, values))
     if extra_width > width:
         names += [f"Column {_column_letter(i)}" for i in range(width, extra_width)]
@@ -248,8 +248,11 @@ def read_csv(inp: InputFile, *, encoding: str | None = None, delimiter: str | No
             raise ImportRefused([{"file": inp.name, "message": "the separator must be , ; | or tab"}])
     sep = delimiter or sniff_delimiter(text)
     try:
-        raw = [[cell_text(v) if v and v[0] in "='" else v for v in row]
-               for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        if "=" in text or "'" in text:
+            raw = [[cell_text(v) if v and v[0] in "='" else v for v in row] for row in reader]
+        else:  # no cell can be a text formula or made inert: the rows are read as they are
+            raw = list(reader)
     except csv.Error as exc:
         raise ImportRefused([{"file": inp.name, "message": f"not a readable CSV file: {exc}"}]) from None
     table = _make_table(raw, inp.name, Path(inp.name).stem, header_row)
@@ -259,6 +262,15 @@ def read_csv(inp: InputFile, *, encoding: str | None = None, delimiter: str | No
 
 
 # --- workbooks --------------------------------------------------------------------------------
+_STR_ONLY = {str}
+
+
+def _plain_text(row: list) -> bool:
+    """True when every cell of a workbook row is text that :func:`to_text` keeps as it is."""
+    if set(map(type, row)) != _STR_ONLY:
+        return not row
+    joined = "".join(row)
+    return "=" not in joined and "'" not in joined
 def workbook_sheets(inp: InputFile) -> list[tuple[str, list[list[str]], object, tuple[int, int]]]:
     """``[(sheet name, rows of text, merged ranges, (first row, first column))]`` for each sheet."""
     from python_calamine import CalamineWorkbook
@@ -278,8 +290,11 @@ def workbook_sheets(inp: InputFile) -> list[tuple[str, list[list[str]], object, 
                 merged = sheet.merged_cell_ranges
             except Exception:  # not every format records merges
                 merged = None
-            # most cells are plain text: kept as they are without a call per cell
-            raw = [[v if v.__class__ is str and not (v and v[0] in "='") else to_text(v) for v in row] for row in values]
+            # most rows are plain text (no number, date or formula in them): kept as they are,
+            # without a look at each cell
+            raw = [row if _plain_text(row) else
+                   [v if v.__class__ is str and not (v and v[0] in "='") else to_text(v) for v in row]
+                   for row in values]
             out.append((name, raw, merged, (0, 0)))
     except Exception as exc:
         raise ImportRefused([{"file": inp.name, "message": f"not a readable spreadsheet ({exc})"}]) from None

@@ -5,8 +5,9 @@ import pytest
 
 from graph_service.errors import ImportRefused
 from graph_service.services.sync import import_files
+from importers import read_batch
 from importers.mapping import load_mapping
-from importers.records import ImportOptions
+from importers.records import ImportOptions, InputFile
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -157,3 +158,16 @@ def test_an_organisation_list_needs_to_say_what_kind_its_rows_are(sqlite_store, 
     import_files(sqlite_store, [f], options=ImportOptions(kind="city", region="NL"))
     g = person(sqlite_store, "Gemeente Voorbeeld")
     assert (g["kind"], contacts(g, "phone")) == ("city", ["+31229548400"])
+
+
+def test_a_big_list_reads_the_same_with_phone_workers(tmp_path):
+    # 20,000 rows: the numbers go to worker processes while the rows are read
+    path = tmp_path / "big.csv"
+    lines = ["Name,Organisation,Phone,E-Mail"]
+    lines += [f"Person {i},Verein {i % 50},030 {1000000 + i % 19000}; {'x' if i % 997 == 0 else '+31 20 1234567'},"
+              f"p{i}@example.org" for i in range(20_000)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    one = read_batch([InputFile(path)], ImportOptions(region="DE", workers=1))
+    two = read_batch([InputFile(path)], ImportOptions(region="DE", workers=2))
+    assert two == one
+    assert len(one.actors) == 20_050 and len(one.warnings) == 21  # the 'x' numbers, kept as written

@@ -92,3 +92,17 @@ def test_text_is_nfc_and_cells_lose_excel_wrappers():
     assert norm.cell_text("'tis") == "'tis"
     assert norm.split_values("+41 31 555 01 60 ::: +41 79 555 88 66") == ["+41 31 555 01 60", "+41 79 555 88 66"]
     assert norm.split_values("a@example.org, b@example.org", emails=True) == ["a@example.org", "b@example.org"]
+
+
+def test_numbers_sent_to_workers_as_rows_are_read_give_the_same_answers():
+    numbers = ["030 1234567", "nonsense", "030 1234567"] + [f"030 {2000000 + i}" for i in range(2500)]  # over a chunk
+    with norm.Phones([], "DE", workers=2, ahead=True) as ahead:
+        ahead.add(numbers[:1500])
+        ahead.add(numbers[1500:])
+        ahead.flush()
+        for raw in ("030 2002499", "nonsense", "030 1234567", "030 2000000"):
+            assert ahead.get(raw) == norm.phones([raw], "DE").get(raw)
+        assert len(ahead.done) == 2502  # every chunk came back from the workers, each number once
+        value, why = ahead.get("nonsense")
+        assert value is None and "not a phone number" in why
+        assert ahead.get("+31 20 1234567") == ("+31201234567", None)  # never sent: parsed when asked for
