@@ -559,6 +559,9 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
                      "sheet": main.where.get("sheet"), "row": main.where.get("row"), "data": data})
     if progress:
         progress("matching actors", len(ids), len(ids))
+    # a store that can stages the new actors' rows in a child process while the ties are planned
+    ahead = store.stage_ahead([a for a in write_actors if a["id"] not in befores], workers=options.workers) \
+        if background and hasattr(store, "stage_ahead") else None
     timings["actors"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # ties
@@ -684,7 +687,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         report["counts"]["duplicates"] = len(report["duplicates"])
     report["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
     work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "duplicates": pending,
-            "workers": options.workers if background else 1, "sync": {
+            "workers": options.workers if background else 1, "ahead": ahead, "sync": {
         "source": source, "format": batch.format, "files": batch.files, "seen": seen, "missing": missing}}
     return report, work
 
@@ -708,8 +711,9 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
         if progress:
             progress("writing in one transaction", 0, 1)
         if has_sync(store):
+            ahead = {"ahead": work["ahead"]} if work.get("ahead") is not None else {}
             store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by,
-                             workers=work.get("workers", 1))
+                             workers=work.get("workers", 1), **ahead)
         else:
             store.apply_batch(work["actors"], work["ties"], by=by)
         report["applied"] = True
@@ -717,8 +721,9 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
             progress("writing in one transaction", 1, 1)
         report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)
     except BaseException:
-        if work.get("duplicates") is not None:
-            work.pop("duplicates").cancel()
+        for pending in (work.pop("duplicates", None), work.pop("ahead", None)):
+            if pending is not None:
+                pending.cancel()
         raise
     _collect_duplicates(report, work)
     return report
