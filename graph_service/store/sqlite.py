@@ -733,7 +733,7 @@ class SQLiteStore:
             if meanwhile is not None:
                 meanwhile()
             conn.deserialize(ahead.call.result(), name="ahead")
-            self._copy_staged(conn, "actors", "ahead", by, now, only_new=True)
+            self._copy_staged(conn, "actors", "ahead", by, now, only_new=any(i in existing for i in ahead.ids))
             meanwhile = None
         self._flush(conn, "actors", deferred, by, now, meanwhile)
         tie_ids = [t["id"] for t in ties]
@@ -766,7 +766,7 @@ class SQLiteStore:
             else:
                 summary["ties"]["unchanged"] += 1
         if bulk and staged and summary["ties"]["created"]:
-            self._copy_staged(conn, "ties", staged(), by, now, only_new=True)
+            self._copy_staged(conn, "ties", staged(), by, now, only_new=bool(existing))  # every tie is staged
         else:
             self._flush(conn, "ties", deferred, by, now)
         return summary
