@@ -96,31 +96,37 @@ def _created_history_sql(entity_type: str, fields: dict[str, tuple[str, str | No
     """SQL writing the ``create`` history entries of the rows of a table with ``rowid > ?``, built
     by SQLite from the rows themselves (no per-row Python: a third of the time of a bulk insert).
 
-    ``fields``: data field -> (SQL giving its JSON value, SQL condition under which it holds the
+    ``fields``: data field -> (SQL giving its JSON text, SQL condition under which it holds the
     default and is left out). The entry's ``after`` is the JSON object of the fields in sorted
-    order, as :func:`_dumps` writes it, minus the defaults (:func:`_history_row` puts them back).
+    order, as :func:`_dumps` writes it, minus the defaults (:func:`_history_row` puts them back);
+    it is joined as text (the JSON columns hold JSON already, ``json_quote`` writes the strings):
+    three times faster than building it with ``json_object`` and ``json_remove``.
     """
-    pairs = ", ".join(f"'{f}', {value}" for f, (value, _) in sorted(fields.items()))
-    drops = ", ".join(f"CASE WHEN {cond} THEN '$.{f}' ELSE '$.-' END" for f, (_, cond) in sorted(fields.items()) if cond)
+    members = " || ".join(
+        f"',\"{f}\":' || {value}" if cond is None else f"CASE WHEN {cond} THEN '' ELSE ',\"{f}\":' || {value} END"
+        for f, (value, cond) in sorted(fields.items()))
     table = "actors" if entity_type == "actor" else "ties"
+    # every entry has a field without a default, so the text after '{' starts with a comma to drop
     return (f"INSERT INTO history (entity_type, entity_id, action, at, by, before, after)"
-            f" SELECT '{entity_type}', id, 'create', created_at, created_by, NULL, json_remove(json_object({pairs}), {drops})"
+            f" SELECT '{entity_type}', id, 'create', created_at, created_by, NULL, '{{' || substr({members}, 2) || '}}'"
             f" FROM {table} WHERE rowid > ? ORDER BY rowid")
 
 
 # The defaults left out match _NEW_ACTOR and _NEW_TIE.
 _ACTOR_HISTORY_SQL = _created_history_sql("actor", {
-    "name": ("name", None), "kind": ("kind", None), "aliases": ("json(aliases)", "aliases = '[]'"),
-    "tags": ("json(tags)", "tags = '[]'"), "contact_details": ("json(contact_details)", "contact_details = '[]'"),
-    "attributes": ("json(attributes)", "attributes = '{}'"), "description": ("description", "description = ''"),
-    "country": ("country", "country = ''"), "city": ("city", "city = ''"), "source": ("source", "source = ''"),
+    "name": ("json_quote(name)", None), "kind": ("json_quote(kind)", None), "aliases": ("aliases", "aliases = '[]'"),
+    "tags": ("tags", "tags = '[]'"), "contact_details": ("contact_details", "contact_details = '[]'"),
+    "attributes": ("attributes", "attributes = '{}'"), "description": ("json_quote(description)", "description = ''"),
+    "country": ("json_quote(country)", "country = ''"), "city": ("json_quote(city)", "city = ''"),
+    "source": ("json_quote(source)", "source = ''"),
 })
 _TIE_HISTORY_SQL = _created_history_sql("tie", {
-    "source_id": ("source_id", None), "target_id": ("target_id", None), "type": ("type", None),
-    "label": ("label", "label = ''"), "directed": ("json(CASE WHEN directed THEN 'true' ELSE 'false' END)", "directed = 1"),
-    "strength": ("strength", "strength IS NULL"), "since": ("since", "since IS NULL"), "until": ("until", "until IS NULL"),
-    "last_contact": ("last_contact", "last_contact IS NULL"), "source": ("source", "source = ''"),
-    "description": ("description", "description = ''"), "attributes": ("json(attributes)", "attributes = '{}'"),
+    "source_id": ("json_quote(source_id)", None), "target_id": ("json_quote(target_id)", None),
+    "type": ("json_quote(type)", None), "label": ("json_quote(label)", "label = ''"),
+    "directed": ("'false'", "directed = 1"), "strength": ("strength", "strength IS NULL"),
+    "since": ("json_quote(since)", "since IS NULL"), "until": ("json_quote(until)", "until IS NULL"),
+    "last_contact": ("json_quote(last_contact)", "last_contact IS NULL"), "source": ("json_quote(source)", "source = ''"),
+    "description": ("json_quote(description)", "description = ''"), "attributes": ("attributes", "attributes = '{}'"),
 })
 
 
