@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
@@ -130,6 +130,30 @@ _TIE_HISTORY_SQL = _created_history_sql("tie", {
 })
 
 
+@dataclass(frozen=True)
+class _Table:
+    """How a new record of ``actors`` or ``ties`` is written: its data columns, the function giving
+    them from a record with every data field, its history SQL (:func:`_created_history_sql`)."""
+
+    name: str
+    entity_type: str
+    columns: tuple[str, ...]
+    fields: tuple[str, ...]
+    values: Callable[[dict], tuple]
+    history: str
+
+    @property
+    def insert(self) -> str:
+        """``INSERT`` of one row: the data columns, then created/updated at and by."""
+        names = ", ".join((*self.columns, "created_at", "created_by", "updated_at", "updated_by"))
+        return f"INSERT INTO {self.name} ({names}) VALUES ({', '.join('?' * (len(self.columns) + 4))})"
+
+
+_ACTORS = _Table("actors", "actor", _ACTOR_COLUMNS, ACTOR_DATA_FIELDS, _actor_values, _ACTOR_HISTORY_SQL)
+_TIES = _Table("ties", "tie", _TIE_COLUMNS, TIE_DATA_FIELDS, _tie_values, _TIE_HISTORY_SQL)
+_TABLES = {t.name: t for t in (_ACTORS, _TIES)}
+
+
 def _history_row(r: sqlite3.Row) -> dict:
     """A history row as the store returns it: a compact creation entry (no ``id`` in ``after``,
     see :func:`_created_history_sql`) is completed with the defaults and the row's entity id, time and author,
@@ -161,17 +185,28 @@ def _stage_seen(conn: sqlite3.Connection, schema: str, rows: list[tuple]) -> Non
 
 def _stage_rows(conn: sqlite3.Connection, schema: str, table: str, rows: list[tuple]) -> None:
     """Write new ``actors`` or ``ties`` rows (their data columns) into ``schema.new_<table>``."""
-    columns = _ACTOR_COLUMNS if table == "actors" else _TIE_COLUMNS
+    columns = _TABLES[table].columns
     conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.new_{table} ({', '.join(columns)})")
     conn.executemany(f"INSERT INTO {schema}.new_{table} VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 @dataclass
-class StagedActors:
-    """New actors' rows being staged by a forked child (:meth:`SQLiteStore.stage_ahead`)."""
+class StagedRows:
+    """Rows a forked child is staging (:func:`_staged_actors`, :func:`_staged`): its result is a
+    serialized in-memory database, loaded into the attached schema ``schema`` when first needed.
+    ``ids``: the records staged, when only some of a batch are."""
 
     call: ForkedCall
-    ids: set
+    schema: str
+    ids: set = field(default_factory=set)
+    loaded: bool = False
+
+    def load(self, conn: sqlite3.Connection) -> str:
+        """The schema holding the staged rows (waits for the child the first time)."""
+        if not self.loaded:
+            conn.deserialize(self.call.result(), name=self.schema)
+            self.loaded = True
+        return self.schema
 
     def cancel(self) -> None:
         """Stop the child (the batch is not applied, or no longer needs it)."""
@@ -436,20 +471,18 @@ class SQLiteStore:
         )
         return [self._actor(r) for r in rows]
 
-    _INSERT_ACTOR = f"INSERT INTO actors ({', '.join(_ACTOR_COLUMNS)}, created_at, created_by, updated_at, updated_by) VALUES ({', '.join('?' * (len(_ACTOR_COLUMNS) + 4))})"
-
-    def _insert_actor(self, conn, actor: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
-        """Insert an actor and its history entry; with ``deferred``, queue both for executemany
-        (``now``: the time of the batch, one for all its rows; ``actor`` then has every data field;
-        :meth:`_flush` writes the history entries)."""
+    def _insert(self, conn, table: _Table, record: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
+        """Insert an actor or tie and its history entry; with ``deferred``, queue its row for
+        :meth:`_flush`, which writes the history entries (``now``: the time of the batch, one for
+        all its rows; ``record`` then has every data field)."""
         now = now or now_iso()
         if deferred is not None:
-            deferred.append(_actor_values(actor))
-            return actor
-        record = {f: actor.get(f) for f in ACTOR_DATA_FIELDS}
-        record.update(id=actor["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
-        conn.execute(self._INSERT_ACTOR, (*_actor_values(record), now, by, now, by))
-        self._history(conn, "actor", record["id"], "create", by, None, record)
+            deferred.append(table.values(record))
+            return record
+        record = {**{f: record.get(f) for f in table.fields}, "id": record["id"], "created_at": now, "created_by": by,
+                  "updated_at": now, "updated_by": by, "deleted_at": None}
+        conn.execute(table.insert, (*table.values(record), now, by, now, by))
+        self._history(conn, table.entity_type, record["id"], "create", by, None, record)
         return record
 
     def _update_actor_row(self, conn, before: dict, changes: dict, by: str, action="update") -> dict:
@@ -491,7 +524,7 @@ class SQLiteStore:
             actor_id = actor["id"]
         else:
             actor_id = unique_id(new_actor_id(actor["name"], actor["kind"]), lambda i: self._actor_in(conn, i) is not None)
-        return self._insert_actor(conn, {**actor, "id": actor_id}, by)
+        return self._insert(conn, _ACTORS, {**actor, "id": actor_id}, by)
 
     def update_actor(self, actor_id: str, changes: dict, *, by: str) -> dict:
         with self._write() as conn:
@@ -611,28 +644,12 @@ class SQLiteStore:
 
     def _check_ends(self, conn, tie: dict) -> None:
         missing = []
-        for field in ("source_id", "target_id"):
-            row = conn.execute("SELECT deleted_at FROM actors WHERE id = ?", (tie[field],)).fetchone()
+        for end in ("source_id", "target_id"):
+            row = conn.execute("SELECT deleted_at FROM actors WHERE id = ?", (tie[end],)).fetchone()
             if row is None or row[0]:
-                missing.append({"field": field, "message": f"no actor with id {tie[field]!r}"})
+                missing.append({"field": end, "message": f"no actor with id {tie[end]!r}"})
         if missing:
             raise ValidationError(missing)
-
-    _INSERT_TIE = f"INSERT INTO ties ({', '.join(_TIE_COLUMNS)}, created_at, created_by, updated_at, updated_by) VALUES ({', '.join('?' * (len(_TIE_COLUMNS) + 4))})"
-
-    def _insert_tie(self, conn, tie: dict, by: str, deferred: list | None = None, now: str | None = None) -> dict:
-        """Insert a tie and its history entry; with ``deferred``, queue both for executemany
-        (``now``: the time of the batch, one for all its rows; ``tie`` then has every data field;
-        :meth:`_flush` writes the history entries)."""
-        now = now or now_iso()
-        if deferred is not None:
-            deferred.append(_tie_values(tie))
-            return tie
-        record = {f: tie.get(f) for f in TIE_DATA_FIELDS}
-        record.update(id=tie["id"], created_at=now, created_by=by, updated_at=now, updated_by=by, deleted_at=None)
-        conn.execute(self._INSERT_TIE, (*_tie_values(record), now, by, now, by))
-        self._history(conn, "tie", record["id"], "create", by, None, record)
-        return record
 
     def _update_tie_row(self, conn, before: dict, changes: dict, by: str) -> dict:
         now = now_iso()
@@ -668,7 +685,7 @@ class SQLiteStore:
             tie_id = tie["id"]
         else:
             tie_id = "t-" + uuid.uuid4().hex[:20]
-        return self._insert_tie(conn, {**tie, "id": tie_id}, by)
+        return self._insert(conn, _TIES, {**tie, "id": tie_id}, by)
 
     def update_tie(self, tie_id: str, changes: dict, *, by: str) -> dict:
         with self._write() as conn:
@@ -696,12 +713,12 @@ class SQLiteStore:
                 return self._apply_rows(conn, actors, ties, by)
 
     def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str,
-                    meanwhile: Callable[[], None] | None = None, staged: Callable[[], str] | None = None,
-                    ahead: "StagedActors | None" = None) -> dict:
+                    meanwhile: Callable[[], None] | None = None, staged: StagedRows | None = None,
+                    ahead: StagedRows | None = None) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
-        :meth:`_flush`; ``staged``: the schema holding the rows of every tie of ``ties``, staged by
-        :func:`_staged`, whose new ones are copied from there; ``ahead``: new actors staged by
-        :meth:`stage_ahead`, copied from there likewise).
+        :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by :func:`_staged`,
+        whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`,
+        copied from there likewise).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
         staged and copied with their history entries (:meth:`_flush`; 100,000 rows about 10x
@@ -725,7 +742,7 @@ class SQLiteStore:
             before = existing.get(actor["id"]) if bulk else self._actor_in(conn, actor["id"])
             if before is None:
                 if not (bulk and ahead is not None and actor["id"] in ahead.ids):  # else its row is staged already
-                    self._insert_actor(conn, {**_NEW_ACTOR, **actor}, by, deferred if bulk else None, now)
+                    self._insert(conn, _ACTORS, {**_NEW_ACTOR, **actor}, by, deferred if bulk else None, now)
                 summary["actors"]["created"] += 1
                 continue
             diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
@@ -739,10 +756,9 @@ class SQLiteStore:
         if bulk and ahead is not None:
             if meanwhile is not None:
                 meanwhile()
-            conn.deserialize(ahead.call.result(), name="ahead")
-            self._copy_staged(conn, "actors", "ahead", by, now, only_new=any(i in existing for i in ahead.ids))
+            self._copy_staged(conn, _ACTORS, ahead.load(conn), by, now, only_new=any(i in existing for i in ahead.ids))
             meanwhile = None
-        self._flush(conn, "actors", deferred, by, now, meanwhile)
+        self._flush(conn, _ACTORS, deferred, by, now, meanwhile)
         tie_ids = [t["id"] for t in ties]
         bulk = len(set(tie_ids)) == len(tie_ids)
         if bulk:
@@ -760,8 +776,8 @@ class SQLiteStore:
                 self._check_ends(conn, tie)
                 before = self._tie_in(conn, tie["id"])
             if before is None:
-                if not (bulk and staged):  # else its row is staged already
-                    self._insert_tie(conn, {**_NEW_TIE, **tie}, by, deferred if bulk else None, now)
+                if not (bulk and staged is not None):  # else its row is staged already
+                    self._insert(conn, _TIES, {**_NEW_TIE, **tie}, by, deferred if bulk else None, now)
                 summary["ties"]["created"] += 1
                 continue
             diff = changed_fields(before, tie, TIE_DATA_FIELDS)
@@ -772,10 +788,10 @@ class SQLiteStore:
                 summary["ties"]["updated"] += 1
             else:
                 summary["ties"]["unchanged"] += 1
-        if bulk and staged and summary["ties"]["created"]:
-            self._copy_staged(conn, "ties", staged(), by, now, only_new=bool(existing))  # every tie is staged
+        if bulk and staged is not None and summary["ties"]["created"]:
+            self._copy_staged(conn, _TIES, staged.load(conn), by, now, only_new=bool(existing))  # every tie is staged
         else:
-            self._flush(conn, "ties", deferred, by, now)
+            self._flush(conn, _TIES, deferred, by, now)
         return summary
 
     @contextlib.contextmanager
@@ -819,7 +835,7 @@ class SQLiteStore:
         for _, sql in indexes:
             conn.execute(sql)
 
-    def _flush(self, conn, table: str, deferred: list, by: str, now: str, meanwhile: Callable[[], None] | None = None) -> None:
+    def _flush(self, conn, table: _Table, deferred: list, by: str, now: str, meanwhile: Callable[[], None] | None = None) -> None:
         """Insert the queued new ``actors`` or ``ties`` rows (their data columns), then their history entries.
 
         The rows go first into a table of the connection's in-memory temp schema, then into
@@ -835,7 +851,7 @@ class SQLiteStore:
         # in id order: appending to the primary key's B-tree instead of splitting pages all over it
         # (sorted here: cheaper than SQLite's sorter on the wide rows)
         deferred.sort(key=itemgetter(0))
-        _stage_rows(conn, "temp", table, deferred)
+        _stage_rows(conn, "temp", table.name, deferred)
         deferred.clear()
         copy = functools.partial(self._copy_staged, conn, table, "temp", by, now)
         if meanwhile is None:
@@ -844,18 +860,17 @@ class SQLiteStore:
             _alongside(copy, meanwhile)
 
     @staticmethod
-    def _copy_staged(conn, table: str, schema: str, by: str, now: str, only_new: bool = False) -> None:
+    def _copy_staged(conn, table: _Table, schema: str, by: str, now: str, only_new: bool = False) -> None:
         """Copy the rows staged in ``schema.new_<table>`` into ``table`` in their order, with their
         history entries (``only_new``: the rows whose id ``table`` does not have yet)."""
-        columns, history = (_ACTOR_COLUMNS, _ACTOR_HISTORY_SQL) if table == "actors" else (_TIE_COLUMNS, _TIE_HISTORY_SQL)
-        names = ", ".join(columns)
-        last = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0]
-        where = f" WHERE NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = s.id)" if only_new else ""
-        conn.execute(f"INSERT INTO main.{table} ({names}, created_at, created_by, updated_at, updated_by)"
-                     f" SELECT {', '.join('s.' + c for c in columns)}, ?1, ?2, ?1, ?2 FROM {schema}.new_{table} s{where}"
+        names, main = ", ".join(table.columns), table.name
+        last = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{main}").fetchone()[0]
+        where = f" WHERE NOT EXISTS (SELECT 1 FROM main.{main} m WHERE m.id = s.id)" if only_new else ""
+        conn.execute(f"INSERT INTO main.{main} ({names}, created_at, created_by, updated_at, updated_by)"
+                     f" SELECT {', '.join('s.' + c for c in table.columns)}, ?1, ?2, ?1, ?2 FROM {schema}.new_{main} s{where}"
                      " ORDER BY s.rowid", (now, by))
-        conn.execute(f"DROP TABLE {schema}.new_{table}")
-        conn.execute(history, (last,))  # the new rows are those after the last rowid before them
+        conn.execute(f"DROP TABLE {schema}.new_{main}")
+        conn.execute(table.history, (last,))  # the new rows are those after the last rowid before them
 
     def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:
         """``{id: record}`` for the ``ids`` found in ``actors`` or ``ties`` (deleted included)."""
@@ -953,16 +968,16 @@ class SQLiteStore:
             out["actors" if r[0] == "actor" else "ties"].add(r[1])
         return out
 
-    def stage_ahead(self, actors: list[dict], *, workers: int = 1) -> "StagedActors | None":
+    def stage_ahead(self, actors: list[dict], *, workers: int = 1) -> StagedRows | None:
         """Start staging the rows of ``actors`` (new ones, every data field) in a forked child process
         while the caller goes on planning; pass the result to :meth:`apply_sync` as ``ahead``. None
         when not worth a process (``workers`` < 2 or a small batch). Single-threaded callers only."""
         if workers < 2 or len(actors) < _FORKED_STAGING:
             return None
-        return StagedActors(ForkedCall(functools.partial(_staged_actors, actors)), {a["id"] for a in actors})
+        return StagedRows(ForkedCall(functools.partial(_staged_actors, actors)), "ahead", {a["id"] for a in actors})
 
     def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
-                   ahead: "StagedActors | None" = None) -> dict:
+                   ahead: StagedRows | None = None) -> dict:
         """:meth:`apply_batch` plus the sync bookkeeping of one source, in ONE transaction.
 
         ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
@@ -975,22 +990,13 @@ class SQLiteStore:
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
         seen, seen_rows = sync.get("seen", []), []
-        staging = (ForkedCall(functools.partial(_staged, ties, seen))
+        staging = (StagedRows(ForkedCall(functools.partial(_staged, ties, seen)), "staged")
                    if workers > 1 and len(seen) >= _FORKED_STAGING else None)
-        loaded: list[bool] = []
-
-        def staged() -> str:
-            if not loaded:
-                conn.deserialize(staging.result(), name="staged")
-                loaded.append(True)
-            return "staged"
-
+        children = [c for c in (staging, ahead) if c is not None]
         conn = self._conn()
         try:
-            if staging is not None:
-                conn.execute("ATTACH ':memory:' AS staged")  # not possible inside the transaction
-            if ahead is not None:
-                conn.execute("ATTACH ':memory:' AS ahead")
+            for child in children:
+                conn.execute(f"ATTACH ':memory:' AS {child.schema}")  # not possible inside the transaction
             with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
                     self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)):
 
@@ -998,7 +1004,7 @@ class SQLiteStore:
                     seen_rows.extend(_seen_rows(seen))
 
                 summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
-                                           staged=staged if staging else None, ahead=ahead)
+                                           staged=staging, ahead=ahead)
                 conn.execute(
                     "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
                     " VALUES (?,?,?,?,?,?,1) ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,"
@@ -1009,7 +1015,7 @@ class SQLiteStore:
                     "SELECT entity_type, entity_id FROM sync_records WHERE source = ? AND missing_since IS NOT NULL", (source,))}
                 # staged (here in the temp schema, or by the child) and copied in key order, as the new rows of _flush
                 if staging is not None:
-                    schema = staged()
+                    schema = staging.load(conn)
                 else:
                     _stage_seen(conn, "temp", seen_rows)
                     schema = "temp"
@@ -1036,11 +1042,10 @@ class SQLiteStore:
                                       {"sync_source": source, "active": True},
                                       {"sync_source": source, "active": False, "missing_since": at})
         finally:
-            for name, pending in (("staged", staging), ("ahead", ahead)):
-                if pending is not None:
-                    pending.cancel()
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute(f"DETACH DATABASE {name}")
+            for child in children:
+                child.cancel()
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute(f"DETACH DATABASE {child.schema}")
         return summary
 
     def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:
