@@ -1,11 +1,12 @@
-"""Run a pure computation in a forked child process while the caller goes on with other work.
+"""Run pure computations in a forked child process while the caller goes on with other work.
 
 A big import lists its likely duplicates (RapidFuzz over every new name) while it writes to the
-store, and the SQLite store prepares a big sync's records while it writes the actors and ties:
-the two need nothing from each other, and on a machine with two cores they take the time of the
-longer one instead of the sum. The child is a ``fork`` of the caller, so it reads the
-inputs where they are (nothing is copied or pickled on the way in); only the result comes back,
-pickled through a pipe.
+store, and the SQLite store prepares a big sync's rows while it plans and writes: the pieces need
+nothing from each other, and on a machine with two cores they take the time of the longer one
+instead of the sum. The child is a ``fork`` of the caller, so it reads the inputs where they are
+(nothing is copied or pickled on the way in); only the results come back, pickled through a pipe.
+One child can compute several steps one after the other (each fork of a big process costs both
+processes copy-on-write page faults, so one fork for two steps is cheaper than two forks).
 
 Only for single-threaded callers (the command line), as with the phone-number workers of
 :class:`importers.normalise.Phones`: forking a process that runs other threads can copy a lock
@@ -15,55 +16,87 @@ computes the result itself.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 
-def _child(fn: Callable[[], Any], send) -> None:
-    t0 = time.perf_counter()
-    try:
-        value = fn()
-    except BaseException:  # the caller computes it again and sees the error itself
-        send.send((False, None, 0.0))
-    else:
-        send.send((True, value, time.perf_counter() - t0))
-    finally:
-        send.close()
+def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
+    sender: threading.Thread | None = None
+    niceness = 0
+    for step, fn in enumerate(fns):
+        t0 = time.perf_counter()
+        try:
+            wanted = nice[step] if step < len(nice) else niceness
+            if wanted > niceness:
+                os.nice(wanted - niceness)
+                niceness = wanted
+            message = (True, fn(), time.perf_counter() - t0)
+        except BaseException:  # the caller computes it again and sees the error itself
+            message = (False, None, 0.0)
+        if sender is not None:
+            sender.join()
+        # sent from a thread: the pipe holds 64 KiB, and the caller may read a step's result only
+        # when it needs it; the next step is computed meanwhile
+        sender = threading.Thread(target=send.send, args=(message,), name="graph-service-forked-send")
+        sender.start()
+    if sender is not None:
+        sender.join()
+    send.close()
 
 
 class ForkedCall:
-    """``fn()`` computed in a forked child; :meth:`result` waits for it, :meth:`cancel` drops it.
+    """``fns`` computed one after the other in a forked child; :meth:`result` waits for one,
+    :meth:`cancel` drops them all.
 
-    ``fn`` must not write anything the caller will read (the child's memory is its own) and must
-    return something picklable.
+    ``nice``: the child's niceness (0-19, lower priority the higher) while it computes each step,
+    e.g. ``(0, 10)`` for a second step the caller needs only later. ``fns`` must not write
+    anything the caller will read (the child's memory is its own) and must return something
+    picklable.
     """
 
-    def __init__(self, fn: Callable[[], Any]):
-        self._fn = fn
+    def __init__(self, *fns: Callable[[], Any], nice: Sequence[int] = ()):
+        self._fns = fns
+        self._got: dict[int, tuple[bool, Any, float]] = {}
+        self._received = 0  # results read from the pipe so far (they come in step order)
         ctx = multiprocessing.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child, args=(fn, send), daemon=True, name="graph-service-forked-call")
+        self._proc = ctx.Process(target=_child, args=(fns, tuple(nice), send), daemon=True, name="graph-service-forked-call")
         self._proc.start()
         send.close()  # the child holds the other end: a dead child is then an EOF, not a hang
-        self.seconds = 0.0
+        self.seconds = [0.0] * len(fns)
 
-    def result(self) -> Any:
-        """The value of ``fn()`` (computed here when the child failed). ``seconds``: the time it took."""
-        try:
-            ok, value, seconds = self._recv.recv()
-        except (EOFError, OSError):
-            ok, value, seconds = False, None, 0.0
-        finally:
+    @property
+    def steps(self) -> int:
+        return len(self._fns)
+
+    def result(self, step: int = 0) -> Any:
+        """The value of ``fns[step]()`` (computed here when the child failed); once per step.
+        ``seconds[step]``: the time it took."""
+        while self._received <= step and not self._recv.closed:
+            try:
+                self._got[self._received] = self._recv.recv()
+            except (EOFError, OSError):
+                self._close()
+                break
+            self._received += 1
+        ok, value, seconds = self._got.pop(step, (False, None, 0.0))
+        if self._received >= len(self._fns):
             self._close()
         if not ok:
             t0 = time.perf_counter()
-            value = self._fn()
+            value = self._fns[step]()
             seconds = time.perf_counter() - t0
-        self.seconds = seconds
+        self.seconds[step] = seconds
         return value
 
+    def step(self, step: int) -> "ForkedStep":
+        """One step of this call, as something to wait for or cancel on its own."""
+        return ForkedStep(self, step)
+
     def cancel(self) -> None:
-        """Stop the child (its result is not needed); nothing happens after :meth:`result`."""
+        """Stop the child (its results are not needed); nothing happens after the last :meth:`result`."""
         if not self._recv.closed and self._proc.is_alive():
             self._proc.terminate()
         self._close()
@@ -72,3 +105,26 @@ class ForkedCall:
         if not self._recv.closed:
             self._recv.close()
             self._proc.join()
+
+
+class ForkedStep:
+    """One step of a :class:`ForkedCall`: :meth:`result` waits for it; :meth:`cancel` stops the
+    whole child; :meth:`release` says this step's value is not needed and stops the child unless
+    a later step is still wanted by someone else."""
+
+    def __init__(self, call: ForkedCall, step: int):
+        self.call, self.index = call, step
+
+    def result(self) -> Any:
+        return self.call.result(self.index)
+
+    @property
+    def seconds(self) -> float:
+        return self.call.seconds[self.index]
+
+    def cancel(self) -> None:
+        self.call.cancel()
+
+    def release(self) -> None:
+        if self.index == self.call.steps - 1:
+            self.call.cancel()

@@ -559,9 +559,18 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
                      "sheet": main.where.get("sheet"), "row": main.where.get("row"), "data": data})
     if progress:
         progress("matching actors", len(ids), len(ids))
-    # a store that can stages the new actors' rows in a child process while the ties are planned
-    ahead = store.stage_ahead([a for a in write_actors if a["id"] not in befores], workers=options.workers) \
-        if background and hasattr(store, "stage_ahead") else None
+    from .merge import duplicate_candidates
+
+    new_actors = [a for a in write_actors if a["id"] not in befores]
+    created = [(a, planner.planned[a["id"]].first) for a in new_actors]
+    find = functools.partial(duplicate_candidates, created, planner.index)
+    pending, ahead = None, None
+    if background and len(created) >= _BACKGROUND_DUPLICATES:
+        # a store that can stages the new actors' rows and their sync records in a child process
+        # while the ties are planned; the same child then lists the duplicates while apply writes
+        if hasattr(store, "stage_ahead"):
+            ahead = store.stage_ahead(new_actors, seen, workers=options.workers, then=find)
+        pending = ahead.then if ahead is not None else ForkedCall(find, nice=(10,)).step(0)
     timings["actors"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # ties
@@ -665,15 +674,8 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
             {"id": eid, "name": names.get(eid, eid) if etype == "actor" else eid,
              "missing_since": planner.previous[(etype, eid)]["missing_since"]})
     timings["missing"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    from .merge import duplicate_candidates
-
-    created = [(a, planner.planned[a["id"]].first) for a in write_actors if a["id"] not in befores]
-    find = functools.partial(duplicate_candidates, created, planner.index)
-    pending = None
-    if background and len(created) >= _BACKGROUND_DUPLICATES:
-        pending = ForkedCall(find)  # alongside the writing (see apply)
-    else:
+    if pending is None:
+        t0 = time.perf_counter()
         report["duplicates"] = find()
         timings["duplicates"] = time.perf_counter() - t0
     report["rejected"] = sorted(planner.rejected, key=lambda e: (str(e.get("file", "")), str(e.get("sheet", "")), e.get("row") or 0))

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 import orjson
 
 from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
-from ..forked import ForkedCall
+from ..forked import ForkedCall, ForkedStep
 from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
@@ -194,11 +194,15 @@ def _stage_rows(conn: sqlite3.Connection, schema: str, table: str, rows: list[tu
 class StagedRows:
     """Rows a forked child is staging (:func:`_staged_actors`, :func:`_staged`): its result is a
     serialized in-memory database, loaded into the attached schema ``schema`` when first needed.
-    ``ids``: the records staged, when only some of a batch are."""
+    ``ids``: the records staged, when only some of a batch are; ``seen``: how many of the sync's
+    seen records (the first ones) are staged too; ``then``: the child's next step, when the caller
+    gave it one (:meth:`SQLiteStore.stage_ahead`)."""
 
-    call: ForkedCall
+    call: ForkedStep
     schema: str
     ids: set = field(default_factory=set)
+    seen: int = 0
+    then: ForkedStep | None = None
     loaded: bool = False
 
     def load(self, conn: sqlite3.Connection) -> str:
@@ -212,12 +216,19 @@ class StagedRows:
         """Stop the child (the batch is not applied, or no longer needs it)."""
         self.call.cancel()
 
+    def release(self) -> None:
+        """The rows are no longer needed; the child goes on only for a step someone else waits for."""
+        self.call.release()
 
-def _staged_actors(actors: list[dict]) -> bytes:
-    """An in-memory database holding the rows of ``actors`` in id order, serialized (run in a forked child)."""
+
+def _staged_actors(actors: list[dict], seen: list[dict]) -> bytes:
+    """An in-memory database holding the rows of ``actors`` in id order and the sync records of
+    ``seen``, serialized (run in a forked child)."""
     conn = sqlite3.connect(":memory:")
     try:
         _stage_rows(conn, "main", "actors", sorted((_actor_values({**_NEW_ACTOR, **a}) for a in actors), key=itemgetter(0)))
+        if seen:
+            _stage_seen(conn, "main", _seen_rows(seen))
         return conn.serialize()
     finally:
         conn.close()
@@ -968,13 +979,19 @@ class SQLiteStore:
             out["actors" if r[0] == "actor" else "ties"].add(r[1])
         return out
 
-    def stage_ahead(self, actors: list[dict], *, workers: int = 1) -> StagedRows | None:
-        """Start staging the rows of ``actors`` (new ones, every data field) in a forked child process
-        while the caller goes on planning; pass the result to :meth:`apply_sync` as ``ahead``. None
-        when not worth a process (``workers`` < 2 or a small batch). Single-threaded callers only."""
+    def stage_ahead(self, actors: list[dict], seen: list[dict] | None = None, *, workers: int = 1,
+                    then: Callable[[], Any] | None = None) -> StagedRows | None:
+        """Start staging the rows of ``actors`` (new ones, every data field) and the sync records of
+        ``seen`` (the first seen records of the sync) in a forked child process while the caller goes
+        on planning; pass the result to :meth:`apply_sync` as ``ahead``. ``then``: more work for the
+        same child once the rows are staged, at a lower priority (its result: ``.then.result()``;
+        one fork instead of two). None when not worth a process (``workers`` < 2 or a small batch).
+        Single-threaded callers only."""
         if workers < 2 or len(actors) < _FORKED_STAGING:
             return None
-        return StagedRows(ForkedCall(functools.partial(_staged_actors, actors)), "ahead", {a["id"] for a in actors})
+        seen = list(seen or [])  # as it is now: the caller's list grows on
+        call = ForkedCall(functools.partial(_staged_actors, actors, seen), *([then] if then else []), nice=(0, 10))
+        return StagedRows(call.step(0), "ahead", {a["id"] for a in actors}, len(seen), call.step(1) if then else None)
 
     def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
                    ahead: StagedRows | None = None) -> dict:
@@ -985,12 +1002,14 @@ class SQLiteStore:
         ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
         ``workers`` > 1 (single-threaded callers only) lets a big sync stage its ties' rows and its
         sync records in a forked child process (:func:`_staged`) while this one writes the actors;
-        ``ahead``: its new actors' rows, staged while it was planned (:meth:`stage_ahead`).
+        ``ahead``: its new actors' rows and its first ``ahead.seen`` seen records, staged while it was
+        planned (:meth:`stage_ahead`); stays the caller's to cancel (released here).
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
         seen, seen_rows = sync.get("seen", []), []
-        staging = (StagedRows(ForkedCall(functools.partial(_staged, ties, seen)), "staged")
+        here = seen[ahead.seen:] if ahead is not None else seen  # the sync records not staged ahead
+        staging = (StagedRows(ForkedCall(functools.partial(_staged, ties, here)).step(0), "staged")
                    if workers > 1 and len(seen) >= _FORKED_STAGING else None)
         children = [c for c in (staging, ahead) if c is not None]
         conn = self._conn()
@@ -1001,7 +1020,7 @@ class SQLiteStore:
                     self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)):
 
                 def stage_seen() -> None:  # while the new actors are copied (no connection used here)
-                    seen_rows.extend(_seen_rows(seen))
+                    seen_rows.extend(_seen_rows(here))
 
                 summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
                                            staged=staging, ahead=ahead)
@@ -1013,22 +1032,24 @@ class SQLiteStore:
                 )
                 was_missing = {(r[0], r[1]) for r in conn.execute(
                     "SELECT entity_type, entity_id FROM sync_records WHERE source = ? AND missing_since IS NOT NULL", (source,))}
-                # staged (here in the temp schema, or by the child) and copied in key order, as the new rows of _flush
+                # staged (here in the temp schema, or by the children) and copied in key order, as the new rows of _flush
+                schemas = [ahead.load(conn)] if ahead is not None and ahead.seen else []
                 if staging is not None:
-                    schema = staging.load(conn)
+                    schemas.append(staging.load(conn))
                 else:
                     _stage_seen(conn, "temp", seen_rows)
-                    schema = "temp"
-                conn.execute(
-                    "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
-                    " last_seen_by, missing_since, data) SELECT ?1, entity_type, entity_id, file, sheet, row, ?2, ?2, ?3, NULL, data"
-                    f" FROM {schema}.seen_records ORDER BY rowid"
-                    " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
-                    " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
-                    " missing_since = NULL, data = excluded.data",
-                    (source, at, by),
-                )
-                conn.execute(f"DROP TABLE {schema}.seen_records")
+                    schemas.append("temp")
+                for schema in schemas:
+                    conn.execute(
+                        "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
+                        " last_seen_by, missing_since, data) SELECT ?1, entity_type, entity_id, file, sheet, row, ?2, ?2, ?3, NULL, data"
+                        f" FROM {schema}.seen_records ORDER BY rowid"
+                        " ON CONFLICT (source, entity_type, entity_id) DO UPDATE SET file = excluded.file, sheet = excluded.sheet,"
+                        " row = excluded.row, last_seen_at = excluded.last_seen_at, last_seen_by = excluded.last_seen_by,"
+                        " missing_since = NULL, data = excluded.data",
+                        (source, at, by),
+                    )
+                    conn.execute(f"DROP TABLE {schema}.seen_records")
                 for s in seen if was_missing else ():
                     if (s["entity_type"], s["entity_id"]) in was_missing:
                         self._history(conn, s["entity_type"], s["entity_id"], "reactivate", by,
@@ -1043,7 +1064,10 @@ class SQLiteStore:
                                       {"sync_source": source, "active": False, "missing_since": at})
         finally:
             for child in children:
-                child.cancel()
+                if child is staging:
+                    child.cancel()
+                else:  # the caller's: its child may go on with a step the caller waits for
+                    child.release()
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute(f"DETACH DATABASE {child.schema}")
         return summary

@@ -194,6 +194,44 @@ def test_a_refused_import_leaves_no_background_process(sqlite_store, tmp_path, d
     assert sqlite_store.stats()["actors_total"] == 0
 
 
+def test_an_import_with_worker_processes_ends_as_one_without(tmp_path, monkeypatch):
+    """With workers every background path runs (new actors and their sync records staged while the
+    ties are planned, the same child then listing duplicates; ties staged while actors are written):
+    two imports end in the same store and the same reports as without workers."""
+    from graph_service.store import sqlite
+    from graph_service.store.sqlite import SQLiteStore
+
+    monkeypatch.setattr(sqlite, "_FORKED_STAGING", 0)
+    monkeypatch.setattr(sync, "_BACKGROUND_DUPLICATES", 0)
+    first = write(tmp_path / "k.csv", ROWS + [["Anna", "Mueller", "Jugendring", "", "", "030 3333333", ""]])
+    edited = write(tmp_path / "k2.csv", [ROWS[0], [*ROWS[1][:3], "Leiter", *ROWS[1][4:]],
+                                         ["Dana", "Neu", "Jugendring", "", "dana@example.org", "", ""]])
+
+    def timeless(value):  # times and history entry ids differ between any two runs
+        if isinstance(value, dict):
+            return {k: bool(v) if k.endswith("_since") else timeless(v) for k, v in value.items()
+                    if not k.endswith("_at") and k not in ("seq", "timings_s")}
+        return [timeless(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+    ends = []
+    for workers in (1, 2):
+        store = SQLiteStore(tmp_path / f"w{workers}.sqlite3")
+        store.init_schema()
+        reports = [timeless(import_files(store, [first], options=opts(workers=workers, source="k"))),
+                   timeless(import_files(store, [edited], options=opts(workers=workers, source="k")))]
+        actors = sorted(store.list_actors(limit=1000)[0], key=lambda a: a["id"])
+        records = sorted(store.sync_records("k"), key=lambda r: r["entity_id"])
+        state = ([timeless(a) for a in actors], records,
+                 {a["id"]: [(h["action"], timeless(h["after"])) for h in store.history(a["id"])] for a in actors})
+        ends.append((reports, timeless(state)))
+        store.close()
+    assert ends[0] == ends[1]
+    reports, (actors, records, _) = ends[1]
+    assert reports[0]["counts"]["duplicates"] == 1  # Anna Müller ~ Anna Mueller, found by the child
+    assert reports[1]["counts"]["actors"]["missing"] == 2 and reports[1]["counts"]["ties"]["updated"] == 1
+    assert len(records) == 12 and sum(1 for r in records if r["missing_since"]) == 4  # two people, their two ties
+
+
 def test_apply_is_all_or_nothing(any_store, contacts_csv):
     import_files(any_store, [contacts_csv], options=opts())
     before = (any_store.stats(), any_store.projection(), any_store.sync_records("kontakte.csv"))
