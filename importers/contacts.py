@@ -454,6 +454,7 @@ class ContactBuilder:
             person = ActorRecord(where=where, name=name, kind=kind, ref=f"row:{where.get('sheet')}:{where.get('row')}",
                                  match="person", id=actor_id, fields=fields, contacts=contacts,
                                  attributes=attributes, organization=org, name_columns=not made_up)
+            person.remember_folds(name_key, org_key)  # matching needs both: folded once
             batch.actors.append(person)
             if org:
                 org_rec = self._org(org, where, columns.get("organization"), org_key)

@@ -123,6 +123,13 @@ class ActorRecord:
             folded = self.__dict__["_folded_organization"] = fold(self.organization)
         return folded
 
+    def remember_folds(self, name: str | None, organization: str | None) -> None:
+        """Keep folds of the name and organisation a reader made already (``None``: not made)."""
+        if name is not None:
+            self.__dict__["_folded_name"] = name
+        if organization is not None:
+            self.__dict__["_folded_organization"] = organization
+
 
 @dataclass
 class TieRecord:

@@ -296,6 +296,8 @@ class Planner:
         """``(actor id, how)`` of the existing actor ``rec`` names, or ``(None, "")``: first among
         the actors this source synced before (so a look-alike made by hand never takes a synced
         row's place), then among all actors; each by id, e-mail, then name (and organisation)."""
+        if not self.index.by_id:  # an empty store (a first import): nothing to match
+            return None, ""
         if self.own.by_id:
             found, how = self._match_in(self.own, rec)
             if found:
