@@ -725,11 +725,12 @@ class SQLiteStore:
 
     def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str,
                     meanwhile: Callable[[], None] | None = None, staged: StagedRows | None = None,
-                    ahead: StagedRows | None = None) -> dict:
+                    ahead: StagedRows | None = None, after_actors: Callable[[], None] | None = None) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
         :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by :func:`_staged`,
         whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`,
-        copied from there likewise).
+        copied from there likewise; ``after_actors``: SQL work for once the actors are written,
+        done before the ties, whose staged rows may still be on their way).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
         staged and copied with their history entries (:meth:`_flush`; 100,000 rows about 10x
@@ -770,6 +771,8 @@ class SQLiteStore:
             self._copy_staged(conn, _ACTORS, ahead.load(conn), by, now, only_new=any(i in existing for i in ahead.ids))
             meanwhile = None
         self._flush(conn, _ACTORS, deferred, by, now, meanwhile)
+        if after_actors is not None:
+            after_actors()
         tie_ids = [t["id"] for t in ties]
         bulk = len(set(tie_ids)) == len(tie_ids)
         if bulk:
@@ -826,25 +829,33 @@ class SQLiteStore:
             conn.execute("PRAGMA foreign_keys = ON")
 
     @contextlib.contextmanager
-    def _indexes_after(self, conn, tables: tuple[str, ...], rows: int):
+    def _indexes_after(self, conn, tables: tuple[str, ...], rows: int) -> Iterator[Callable[[str], None]]:
         """Build the secondary indexes of ``tables`` after a big bulk insert instead of during it.
 
         Only when ``rows`` is at least 50,000 and more than the tables hold already; SQLite's DDL
         is transactional, so readers and a rollback never see the tables without their indexes.
+        Yields ``build(table)``, which builds one table's indexes at once (when its rows are all
+        written and the writer would otherwise wait); the others are built at the end.
         """
         existing = conn.execute(f"SELECT count(*) FROM {tables[0]}").fetchone()[0]
         if rows < 50_000 or rows <= existing:
-            yield
+            yield lambda table: None
             return
         marks = ",".join("?" * len(tables))
-        indexes = conn.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-            tables).fetchall()
-        for name, _ in indexes:
+        dropped: dict[str, list[str]] = {}
+        for name, table, sql in conn.execute(
+            f"SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            tables).fetchall():
             conn.execute(f'DROP INDEX "{name}"')
-        yield
-        for _, sql in indexes:
-            conn.execute(sql)
+            dropped.setdefault(table, []).append(sql)
+
+        def build(table: str) -> None:
+            for sql in dropped.pop(table, []):
+                conn.execute(sql)
+
+        yield build
+        for table in list(dropped):
+            build(table)
 
     def _flush(self, conn, table: _Table, deferred: list, by: str, now: str, meanwhile: Callable[[], None] | None = None) -> None:
         """Insert the queued new ``actors`` or ``ties`` rows (their data columns), then their history entries.
@@ -1017,13 +1028,7 @@ class SQLiteStore:
             for child in children:
                 conn.execute(f"ATTACH ':memory:' AS {child.schema}")  # not possible inside the transaction
             with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
-                    self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)):
-
-                def stage_seen() -> None:  # while the new actors are copied (no connection used here)
-                    seen_rows.extend(_seen_rows(here))
-
-                summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
-                                           staged=staging, ahead=ahead)
+                    self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)) as build:
                 conn.execute(
                     "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
                     " VALUES (?,?,?,?,?,?,1) ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,"
@@ -1032,14 +1037,8 @@ class SQLiteStore:
                 )
                 was_missing = {(r[0], r[1]) for r in conn.execute(
                     "SELECT entity_type, entity_id FROM sync_records WHERE source = ? AND missing_since IS NOT NULL", (source,))}
-                # staged (here in the temp schema, or by the children) and copied in key order, as the new rows of _flush
-                schemas = [ahead.load(conn)] if ahead is not None and ahead.seen else []
-                if staging is not None:
-                    schemas.append(staging.load(conn))
-                else:
-                    _stage_seen(conn, "temp", seen_rows)
-                    schemas.append("temp")
-                for schema in schemas:
+
+                def copy_seen(schema: str) -> None:  # staged in key order, copied in key order (as in _flush)
                     conn.execute(
                         "INSERT INTO sync_records (source, entity_type, entity_id, file, sheet, row, first_seen_at, last_seen_at,"
                         " last_seen_by, missing_since, data) SELECT ?1, entity_type, entity_id, file, sheet, row, ?2, ?2, ?3, NULL, data"
@@ -1050,6 +1049,22 @@ class SQLiteStore:
                         (source, at, by),
                     )
                     conn.execute(f"DROP TABLE {schema}.seen_records")
+
+                def after_actors() -> None:  # while the ties' rows may still be staged by the child
+                    if ahead is not None and ahead.seen:
+                        copy_seen(ahead.load(conn))
+                    build("actors")
+
+                def stage_seen() -> None:  # while the new actors are copied (no connection used here)
+                    seen_rows.extend(_seen_rows(here))
+
+                summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
+                                           staged=staging, ahead=ahead, after_actors=after_actors)
+                if staging is not None:
+                    copy_seen(staging.load(conn))
+                else:
+                    _stage_seen(conn, "temp", seen_rows)
+                    copy_seen("temp")
                 for s in seen if was_missing else ():
                     if (s["entity_type"], s["entity_id"]) in was_missing:
                         self._history(conn, s["entity_type"], s["entity_id"], "reactivate", by,
