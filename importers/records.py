@@ -76,7 +76,7 @@ class ImportOptions:
     workers: int = 1  # processes for phone numbers on big imports (the CLI uses the cores it has)
 
 
-@dataclass
+@dataclass(slots=True)  # 100,000-row imports hold one per row: no __dict__ each
 class ActorRecord:
     """One actor as a file states it.
 
@@ -101,6 +101,8 @@ class ActorRecord:
     organization: str = ""       # for "person": identity is name plus organisation
     implicit: bool = False       # an organisation named in a contact row, not a row of its own
     name_columns: bool = True    # False when the name was made up (no name column filled)
+    _folded_name: str | None = field(default=None, init=False, repr=False, compare=False)
+    _folded_organization: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def source_text(self) -> str:
@@ -111,27 +113,27 @@ class ActorRecord:
     # when planning starts (functools.cached_property takes a lock per read on Python 3.11).
     @property
     def folded_name(self) -> str:
-        folded = self.__dict__.get("_folded_name")
+        folded = self._folded_name
         if folded is None:
-            folded = self.__dict__["_folded_name"] = fold(self.name)
+            folded = self._folded_name = fold(self.name)
         return folded
 
     @property
     def folded_organization(self) -> str:
-        folded = self.__dict__.get("_folded_organization")
+        folded = self._folded_organization
         if folded is None:
-            folded = self.__dict__["_folded_organization"] = fold(self.organization)
+            folded = self._folded_organization = fold(self.organization)
         return folded
 
     def remember_folds(self, name: str | None, organization: str | None) -> None:
         """Keep folds of the name and organisation a reader made already (``None``: not made)."""
         if name is not None:
-            self.__dict__["_folded_name"] = name
+            self._folded_name = name
         if organization is not None:
-            self.__dict__["_folded_organization"] = organization
+            self._folded_organization = organization
 
 
-@dataclass
+@dataclass(slots=True)
 class TieRecord:
     """One tie as a file states it; ``source_ref``/``target_ref`` are refs of actor records of the
     same import or, failing that, ids or names of actors already in the store."""

@@ -224,7 +224,7 @@ def _merge_attrs(current: dict, previous_keys: list, now: dict) -> dict:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """One actor of the plan: the records (rows) that name it and what it should become."""
 
