@@ -475,9 +475,11 @@ class Planner:
 
 
 def row_of(where: dict) -> dict:
-    """``{file, sheet, row}`` of a record's ``where`` (the keys it has), as plan entries give it."""
-    if len(where) == 3 and "file" in where and "sheet" in where and "row" in where:  # nearly every row of a table
-        return {"file": where["file"], "sheet": where["sheet"], "row": where["row"]}
+    """``{file, sheet, row}`` of a record's ``where`` (the keys it has), as plan entries give it.
+    Nearly every row of a table has exactly these: that ``where`` itself (shared by the row's
+    records and entries, a 100,000-row plan holds 200,000 fewer dicts; never changed)."""
+    if len(where) == 3 and "file" in where and "sheet" in where and "row" in where:
+        return where
     return {k: where[k] for k in ("file", "sheet", "row") if k in where}
 
 
