@@ -283,7 +283,10 @@ class Planner:
     # identity -----------------------------------------------------------------------------
     def _keys(self, rec: ActorRecord) -> list[tuple]:
         person = rec.kind == "person"
-        keys = [("email", person, c["value"]) for c in rec.contacts if c["type"] == "email"]
+        keys = []
+        for c in rec.contacts:  # a loop, not a comprehension: no frame per call (once per row)
+            if c["type"] == "email":
+                keys.append(("email", person, c["value"]))
         if rec.match == "person":
             keys.append(("name_org", rec.folded_name, rec.folded_organization))
         elif rec.match == "org" or rec.implicit:
@@ -358,7 +361,11 @@ class Planner:
                 actor_id, how = self._match_store(rec)
                 existing = actor_id is not None
                 if actor_id is None:
-                    hit = next((k for k in keys if k in self.batch_keys), None)
+                    hit = None
+                    for k in keys:
+                        if k in self.batch_keys:
+                            hit = k
+                            break
                     actor_id = self.batch_keys[hit] if hit else None
                     how = {"email": "e-mail", "name_org": "name and organisation"}.get(hit[0], "name") if hit else ""
             if actor_id in self.planned:
@@ -632,7 +639,6 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
     write_ties = []
     for tie_id, (tie, rec) in tie_values.items():
         before = tie_befores.get(tie_id)
-        prev = planner.previous.get(("tie", tie_id), {}).get("data") or {}
         provided_attrs = tie["attributes"]
         tie["source"] = rec.source_text
         entry = {"id": tie_id, "tie": _tie_entry(tie, names), "row": row_of(rec.where)}
@@ -641,6 +647,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
             report["ties"]["created"].append(entry)
             write_ties.append(full)
         else:
+            prev = planner.previous.get(("tie", tie_id), {}).get("data") or {}
             tie["attributes"] = _merge_attrs(before.get("attributes") or {}, prev.get("attributes", []), provided_attrs)
             _file_existing(report["ties"], write_ties, entry, before, tie, TIE_DATA_FIELDS)
         seen.append({"entity_type": "tie", "entity_id": tie_id, "file": rec.where.get("file"), "sheet": rec.where.get("sheet"),
