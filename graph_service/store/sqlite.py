@@ -192,17 +192,11 @@ def _stage_rows(conn: sqlite3.Connection, schema: str, table: str, rows: list[tu
 
 @dataclass
 class StagedRows:
-    """Rows a forked child is staging (:func:`_staged_actors`, :func:`_staged`): its result is a
-    serialized in-memory database, loaded into the attached schema ``schema`` when first needed.
-    ``ids``: the records staged, when only some of a batch are; ``seen``: how many of the sync's
-    seen records (the first ones) are staged too; ``then``: the child's next step, when the caller
-    gave it one (:meth:`SQLiteStore.stage_ahead`)."""
+    """Rows a forked child is staging: one step's result, a serialized in-memory database, loaded
+    into the attached schema ``schema`` when first needed."""
 
     call: ForkedStep
     schema: str
-    ids: set = field(default_factory=set)
-    seen: int = 0
-    then: ForkedStep | None = None
     loaded: bool = False
 
     def load(self, conn: sqlite3.Connection) -> str:
@@ -212,35 +206,61 @@ class StagedRows:
             self.loaded = True
         return self.schema
 
+
+@dataclass
+class Staged:
+    """What one forked child stages for a sync, in two steps: the rows of its new records
+    (``rows``: ``new_actors`` or ``new_ties``), then its seen records (``seen``), so that the
+    writer copies the first while the child stages the second. ``ids``: the records whose rows
+    are staged, when only some of a batch are; ``seen_count``: how many of the sync's seen
+    records (the first ones) are staged; ``then``: a later step of the same child the caller
+    gave it (:meth:`SQLiteStore.stage_ahead`)."""
+
+    rows: StagedRows
+    seen: StagedRows
+    ids: set = field(default_factory=set)
+    seen_count: int = 0
+    then: ForkedStep | None = None
+
+    @classmethod
+    def fork(cls, table: str, records: list[dict], seen: list[dict], name: str, then: Callable[[], Any] | None = None,
+             **kw) -> "Staged":
+        call = ForkedCall(functools.partial(_serialized_rows, table, records), functools.partial(_serialized_seen, seen),
+                          *([then] if then else []), nice=(0, 0, 10))
+        return cls(StagedRows(call.step(0), name), StagedRows(call.step(1), name + "_seen"),
+                   then=call.step(2) if then else None, **kw)
+
+    @property
+    def schemas(self) -> tuple[str, str]:
+        return self.rows.schema, self.seen.schema
+
     def cancel(self) -> None:
         """Stop the child (the batch is not applied, or no longer needs it)."""
-        self.call.cancel()
+        self.rows.call.cancel()
 
     def release(self) -> None:
         """The rows are no longer needed; the child goes on only for a step someone else waits for."""
-        self.call.release()
+        if self.then is None:
+            self.cancel()
 
 
-def _staged_actors(actors: list[dict], seen: list[dict]) -> bytes:
-    """An in-memory database holding the rows of ``actors`` in id order and the sync records of
-    ``seen``, serialized (run in a forked child)."""
+def _serialized_rows(table: str, records: list[dict]) -> bytes:
+    """An in-memory database holding the rows of new ``actors`` or ``ties`` in id order (every data
+    field of each record), serialized (run in a forked child: building and binding 100,000 rows
+    takes about 0.8 s of Python)."""
+    values, new = (_actor_values, _NEW_ACTOR) if table == "actors" else (_tie_values, _NEW_TIE)
     conn = sqlite3.connect(":memory:")
     try:
-        _stage_rows(conn, "main", "actors", sorted((_actor_values({**_NEW_ACTOR, **a}) for a in actors), key=itemgetter(0)))
-        if seen:
-            _stage_seen(conn, "main", _seen_rows(seen))
+        _stage_rows(conn, "main", table, sorted((values({**new, **r}) for r in records), key=itemgetter(0)))
         return conn.serialize()
     finally:
         conn.close()
 
 
-def _staged(ties: list[dict], seen: list[dict]) -> bytes:
-    """An in-memory database holding the rows of ``ties`` (as if each were new) and the sync
-    records of ``seen``, staged and serialized (run in a forked child: building and binding
-    300,000 rows takes about 1.5 s of Python)."""
+def _serialized_seen(seen: list[dict]) -> bytes:
+    """An in-memory database holding the staging rows of a sync's seen records in key order, serialized."""
     conn = sqlite3.connect(":memory:")
     try:
-        _stage_rows(conn, "main", "ties", sorted((_tie_values({**_NEW_TIE, **t}) for t in ties), key=itemgetter(0)))
         _stage_seen(conn, "main", _seen_rows(seen))
         return conn.serialize()
     finally:
@@ -724,13 +744,13 @@ class SQLiteStore:
                 return self._apply_rows(conn, actors, ties, by)
 
     def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str,
-                    meanwhile: Callable[[], None] | None = None, staged: StagedRows | None = None,
-                    ahead: StagedRows | None = None, after_actors: Callable[[], None] | None = None) -> dict:
+                    meanwhile: Callable[[], None] | None = None, staged: Staged | None = None,
+                    ahead: Staged | None = None, after_actors: Callable[[], None] | None = None) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
-        :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by :func:`_staged`,
+        :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by a child,
         whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`,
-        copied from there likewise; ``after_actors``: SQL work for once the actors are written,
-        done before the ties, whose staged rows may still be on their way).
+        copied from there likewise; ``after_actors``: SQL work for once the actors are written and
+        the ties checked, done before the ties are written, whose staged rows may still be on their way).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
         staged and copied with their history entries (:meth:`_flush`; 100,000 rows about 10x
@@ -768,11 +788,9 @@ class SQLiteStore:
         if bulk and ahead is not None:
             if meanwhile is not None:
                 meanwhile()
-            self._copy_staged(conn, _ACTORS, ahead.load(conn), by, now, only_new=any(i in existing for i in ahead.ids))
+            self._copy_staged(conn, _ACTORS, ahead.rows.load(conn), by, now, only_new=any(i in existing for i in ahead.ids))
             meanwhile = None
         self._flush(conn, _ACTORS, deferred, by, now, meanwhile)
-        if after_actors is not None:
-            after_actors()
         tie_ids = [t["id"] for t in ties]
         bulk = len(set(tie_ids)) == len(tie_ids)
         if bulk:
@@ -802,8 +820,10 @@ class SQLiteStore:
                 summary["ties"]["updated"] += 1
             else:
                 summary["ties"]["unchanged"] += 1
+        if after_actors is not None:
+            after_actors()
         if bulk and staged is not None and summary["ties"]["created"]:
-            self._copy_staged(conn, _TIES, staged.load(conn), by, now, only_new=bool(existing))  # every tie is staged
+            self._copy_staged(conn, _TIES, staged.rows.load(conn), by, now, only_new=bool(existing))  # every tie is staged
         else:
             self._flush(conn, _TIES, deferred, by, now)
         return summary
@@ -991,42 +1011,40 @@ class SQLiteStore:
         return out
 
     def stage_ahead(self, actors: list[dict], seen: list[dict] | None = None, *, workers: int = 1,
-                    then: Callable[[], Any] | None = None) -> StagedRows | None:
-        """Start staging the rows of ``actors`` (new ones, every data field) and the sync records of
-        ``seen`` (the first seen records of the sync) in a forked child process while the caller goes
-        on planning; pass the result to :meth:`apply_sync` as ``ahead``. ``then``: more work for the
-        same child once the rows are staged, at a lower priority (its result: ``.then.result()``;
-        one fork instead of two). None when not worth a process (``workers`` < 2 or a small batch).
-        Single-threaded callers only."""
+                    then: Callable[[], Any] | None = None) -> Staged | None:
+        """Start staging the rows of ``actors`` (new ones, every data field), then the sync records
+        of ``seen`` (the first seen records of the sync), in a forked child process while the caller
+        goes on planning; pass the result to :meth:`apply_sync` as ``ahead``. ``then``: more work
+        for the same child once the rows are staged, at a lower priority (its result:
+        ``.then.result()``; one fork instead of two). None when not worth a process (``workers``
+        < 2 or a small batch). Single-threaded callers only."""
         if workers < 2 or len(actors) < _FORKED_STAGING:
             return None
         seen = list(seen or [])  # as it is now: the caller's list grows on
-        call = ForkedCall(functools.partial(_staged_actors, actors, seen), *([then] if then else []), nice=(0, 10))
-        return StagedRows(call.step(0), "ahead", {a["id"] for a in actors}, len(seen), call.step(1) if then else None)
+        return Staged.fork("actors", actors, seen, "ahead", then, ids={a["id"] for a in actors}, seen_count=len(seen))
 
     def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
-                   ahead: StagedRows | None = None) -> dict:
+                   ahead: Staged | None = None) -> dict:
         """:meth:`apply_batch` plus the sync bookkeeping of one source, in ONE transaction.
 
         ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Seen records are (re)activated; missing ones get
         ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
         ``workers`` > 1 (single-threaded callers only) lets a big sync stage its ties' rows and its
-        sync records in a forked child process (:func:`_staged`) while this one writes the actors;
-        ``ahead``: its new actors' rows and its first ``ahead.seen`` seen records, staged while it was
+        sync records in a forked child process while this one writes the actors;
+        ``ahead``: its new actors' rows and its first ``ahead.seen_count`` seen records, staged while it was
         planned (:meth:`stage_ahead`); stays the caller's to cancel (released here).
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
         seen, seen_rows = sync.get("seen", []), []
-        here = seen[ahead.seen:] if ahead is not None else seen  # the sync records not staged ahead
-        staging = (StagedRows(ForkedCall(functools.partial(_staged, ties, here)).step(0), "staged")
-                   if workers > 1 and len(seen) >= _FORKED_STAGING else None)
+        here = seen[ahead.seen_count:] if ahead is not None else seen  # the sync records not staged ahead
+        staging = Staged.fork("ties", ties, here, "staged") if workers > 1 and len(seen) >= _FORKED_STAGING else None
         children = [c for c in (staging, ahead) if c is not None]
         conn = self._conn()
         try:
-            for child in children:
-                conn.execute(f"ATTACH ':memory:' AS {child.schema}")  # not possible inside the transaction
+            for schema in (name for child in children for name in child.schemas):
+                conn.execute(f"ATTACH ':memory:' AS {schema}")  # not possible inside the transaction
             with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
                     self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)) as build:
                 conn.execute(
@@ -1051,17 +1069,18 @@ class SQLiteStore:
                     conn.execute(f"DROP TABLE {schema}.seen_records")
 
                 def after_actors() -> None:  # while the ties' rows may still be staged by the child
-                    if ahead is not None and ahead.seen:
-                        copy_seen(ahead.load(conn))
                     build("actors")
+                    if ahead is not None and ahead.seen_count:
+                        copy_seen(ahead.seen.load(conn))
 
                 def stage_seen() -> None:  # while the new actors are copied (no connection used here)
                     seen_rows.extend(_seen_rows(here))
 
                 summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
                                            staged=staging, ahead=ahead, after_actors=after_actors)
+                build("ties")  # while the child may still be staging the ties' sync records
                 if staging is not None:
-                    copy_seen(staging.load(conn))
+                    copy_seen(staging.seen.load(conn))
                 else:
                     _stage_seen(conn, "temp", seen_rows)
                     copy_seen("temp")
@@ -1083,8 +1102,9 @@ class SQLiteStore:
                     child.cancel()
                 else:  # the caller's: its child may go on with a step the caller waits for
                     child.release()
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute(f"DETACH DATABASE {child.schema}")
+                for schema in child.schemas:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute(f"DETACH DATABASE {schema}")
         return summary
 
     def merge_actors(self, keep_id: str, gone_id: str, *, by: str) -> dict:
