@@ -799,9 +799,25 @@ def _run_import(store, inputs: list[InputFile], options: ImportOptions, *, dry_r
                          if getattr(options, k) not in (None, "auto")}
     if options.mapping is not None:
         report["options"]["mapping"] = options.mapping.file
+    # the records are planned: apply needs only the plan (its work)
+    _empty_in_background(batch.actors, batch.ties)
     if not dry_run:
         apply(store, report, work, by=by, skip_rejected=options.skip_rejected)
+    _empty_in_background(work["actors"], work["ties"], work["sync"]["seen"])
     return report
+
+
+def _empty_in_background(*lists: list) -> None:
+    """Empty big lists no one needs any more (a batch's records, a plan's rows) in a thread, a
+    thousand items at a time: freeing the millions of small objects of a 100,000-row import takes
+    about 0.4 s of Python, done while SQLite writes (it releases the GIL) and while the caller
+    shows the report instead of before it; the pieces let the other threads run between them."""
+    def run() -> None:
+        for items in lists:
+            while items:
+                del items[-1000:]
+
+    threading.Thread(target=run, name="graph-service-free", daemon=True).start()
 
 
 def import_files(store, paths: list[Path], *, dry_run: bool = False, by: str = "import",
