@@ -15,11 +15,22 @@ computes the result itself.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
 import time
 from typing import Any, Callable, Sequence
+
+
+def _send(send, message: tuple) -> None:
+    try:
+        send.send(message)  # pickled whole before anything is written
+    except (OSError, EOFError):
+        pass  # the caller has gone (cancelled)
+    except Exception:  # a value that cannot be pickled: the caller computes it itself
+        with contextlib.suppress(OSError, EOFError):
+            send.send((False, None, 0.0))
 
 
 def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
@@ -39,7 +50,7 @@ def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
             sender.join()
         # sent from a thread: the pipe holds 64 KiB, and the caller may read a step's result only
         # when it needs it; the next step is computed meanwhile
-        sender = threading.Thread(target=send.send, args=(message,), name="graph-service-forked-send")
+        sender = threading.Thread(target=_send, args=(send, message), name="graph-service-forked-send")
         sender.start()
     if sender is not None:
         sender.join()
@@ -66,10 +77,6 @@ class ForkedCall:
         self._proc.start()
         send.close()  # the child holds the other end: a dead child is then an EOF, not a hang
         self.seconds = [0.0] * len(fns)
-
-    @property
-    def steps(self) -> int:
-        return len(self._fns)
 
     def result(self, step: int = 0) -> Any:
         """The value of ``fns[step]()`` (computed here when the child failed); once per step.
@@ -108,9 +115,8 @@ class ForkedCall:
 
 
 class ForkedStep:
-    """One step of a :class:`ForkedCall`: :meth:`result` waits for it; :meth:`cancel` stops the
-    whole child; :meth:`release` says this step's value is not needed and stops the child unless
-    a later step is still wanted by someone else."""
+    """One step of a :class:`ForkedCall`, to hand to whoever needs its value: :meth:`result`
+    waits for it; :meth:`cancel` stops the whole child."""
 
     def __init__(self, call: ForkedCall, step: int):
         self.call, self.index = call, step
@@ -124,7 +130,3 @@ class ForkedStep:
 
     def cancel(self) -> None:
         self.call.cancel()
-
-    def release(self) -> None:
-        if self.index == self.call.steps - 1:
-            self.call.cancel()

@@ -30,15 +30,21 @@ def test_a_step_that_fails_in_the_child_is_computed_here(tmp_path):
     assert call.result(0) == "computed here" and marker.read_text() == "tried"
 
 
+def test_a_value_that_cannot_be_sent_back_is_computed_here_and_the_next_step_still_matches():
+    import threading
+
+    call = ForkedCall(lambda: threading.Lock(), lambda: "second")  # a lock cannot be pickled
+    assert isinstance(call.result(0), type(threading.Lock())) and call.result(1) == "second"
+
+
 def test_an_error_of_the_step_itself_reaches_the_caller():
     call = ForkedCall(lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         call.result()
 
 
-def test_releasing_the_first_step_keeps_the_child_for_the_second_and_cancel_ends_it():
-    call = ForkedCall(lambda: b"rows" * 100_000, lambda: "duplicates")
-    call.step(0).release()  # someone still waits for step 1
+def test_a_later_step_comes_back_though_an_earlier_one_is_never_read_and_cancel_ends_the_child():
+    call = ForkedCall(lambda: b"rows" * 100_000, lambda: "duplicates")  # step 0 is more than a pipe holds
     assert call.step(1).result() == "duplicates"
     slow = ForkedCall(lambda: __import__("time").sleep(30))
     slow.step(0).cancel()
