@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from typing import Any, Callable, Sequence
@@ -34,6 +35,8 @@ def _send(send, message: tuple) -> None:
 
 
 def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
+    # Ctrl-C reaches the whole process group: the caller decides (it cancels the child)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sender: threading.Thread | None = None
     niceness = 0
     for step, fn in enumerate(fns):

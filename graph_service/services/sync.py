@@ -708,10 +708,16 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
 def _collect_duplicates(report: dict, work: dict) -> None:
     """Put the duplicate candidates found in the background (``plan(background=True)``) into the report."""
     pending = work.pop("duplicates", None)
-    if pending is not None:
+    if pending is None:
+        return
+    try:
         report["duplicates"] = pending.result()
-        report["counts"]["duplicates"] = len(report["duplicates"])
-        report["timings_s"]["duplicates"] = round(pending.seconds, 3)
+    except KeyboardInterrupt:  # Ctrl-C after the commit: the import is written, say so rather than "aborted"
+        pending.cancel()
+        report["duplicates"] = []
+        report["notes"].append("interrupted after the import was written: duplicate candidates were not listed")
+    report["counts"]["duplicates"] = len(report["duplicates"])
+    report["timings_s"]["duplicates"] = round(pending.seconds, 3)
 
 
 def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = False) -> dict:

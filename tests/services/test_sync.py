@@ -232,6 +232,22 @@ def test_an_import_with_worker_processes_ends_as_one_without(tmp_path, monkeypat
     assert len(records) == 12 and sum(1 for r in records if r["missing_since"]) == 4  # two people, their two ties
 
 
+def test_ctrl_c_while_duplicates_are_listed_after_the_write_says_the_import_is_written(
+        sqlite_store, contacts_csv, duplicates_in_background, monkeypatch):
+    import multiprocessing
+
+    from graph_service import forked
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forked.ForkedStep, "result", interrupted)
+    report = import_files(sqlite_store, [contacts_csv], options=opts(workers=2))
+    assert report["applied"] and report["counts"]["actors"]["created"] == 5
+    assert "interrupted after the import was written" in " ".join(report["notes"])
+    assert sqlite_store.stats()["actors_total"] == 5 and multiprocessing.active_children() == []
+
+
 def test_apply_is_all_or_nothing(any_store, contacts_csv):
     import_files(any_store, [contacts_csv], options=opts())
     before = (any_store.stats(), any_store.projection(), any_store.sync_records("kontakte.csv"))
