@@ -28,6 +28,16 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:77] + "...'"
 
 
+def _change(old, new) -> str:
+    """``old -> new``; for lists (contact details, tags) only what went and what came, so a long
+    list's one changed phone number is not cut off."""
+    if isinstance(old, list) and isinstance(new, list) and old and new:
+        gone, came = [x for x in old if x not in new], [x for x in new if x not in old]
+        if gone or came:
+            return " ".join([*(f"-{_short(x)}" for x in gone), *(f"+{_short(x)}" for x in came)])
+    return f"{_short(old)} -> {_short(new)}"
+
+
 def _list(title: str, items: list, line, hint: str = "") -> None:
     if not items:
         return
@@ -63,7 +73,7 @@ def print_plan(result: dict) -> None:
         for e in result[kind]["updated"]:
             for f, (old, new) in e["changes"].items():
                 if shown < SHOWN * 3:
-                    click.echo(f"    ~ {label(e)}: {f}: {_short(old)} -> {_short(new)}")
+                    click.echo(f"    ~ {label(e)}: {f}: {_change(old, new)}")
                 shown += 1
         if shown > SHOWN * 3:
             click.echo(f"    ... and {shown - SHOWN * 3} more changed fields")

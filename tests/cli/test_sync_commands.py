@@ -38,6 +38,19 @@ def test_import_then_edited_import_shows_old_and_new_values(run, tmp_path):
     assert json.loads(out)["counts"]["actors"]["unchanged"] == 2
 
 
+def test_a_changed_phone_in_a_long_contact_list_shows_which_number_went_and_came(run, tmp_path):
+    f = tmp_path / "list.csv"
+    head = "First Name,Last Name,E-Mail,E-Mail 2,Phone,Mobile\n"
+    f.write_text(head + "Anna,Müller,anna.mueller@example.org,a.mueller@example.org,030 1111111,0171 2222222\n", encoding="utf-8")
+    assert run("import", f, "--region", "DE")[0] == 0
+    f.write_text(head + "Anna,Müller,anna.mueller@example.org,a.mueller@example.org,030 1111111,0171 3333333\n", encoding="utf-8")
+    code, out, _ = run("import", f, "--region", "DE", "--dry-run")
+    assert code == 0
+    change = next(line for line in out.splitlines() if line.startswith("    ~ Anna Müller: contact_details:"))
+    assert re.search(r"-\{[^}]*'\+491712222222'", change) and re.search(r"\+\{[^}]*'\+491713333333'", change)
+    assert "+49301111111" not in change  # unchanged numbers are not repeated
+
+
 def test_refused_import_lists_the_rows_grouped_and_exits_1(run, tmp_path):
     el = tmp_path / "elements.csv"
     el.write_text("Label,Type\n" + "".join(f"Node {i},Data Class\n" for i in range(12)), encoding="utf-8")
