@@ -34,9 +34,14 @@ def _send(send, message: tuple) -> None:
             send.send((False, None, 0.0))
 
 
-def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
-    # Ctrl-C reaches the whole process group: the caller decides (it cancels the child)
+def ignore_interrupts() -> None:
+    """For a forked worker: Ctrl-C reaches the whole process group, and the importing process
+    decides what happens (it ends its workers), so the workers print no traceback of their own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
+    ignore_interrupts()
     sender: threading.Thread | None = None
     niceness = 0
     for step, fn in enumerate(fns):

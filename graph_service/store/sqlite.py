@@ -141,6 +141,11 @@ class _Table:
     fields: tuple[str, ...]
     values: Callable[[dict], tuple]
     history: str
+    defaults: dict  # what a new record holds where nothing is given
+
+    def new_values(self, record: dict) -> tuple:
+        """The data columns of a new record (its missing data fields at their defaults)."""
+        return self.values({**self.defaults, **record})
 
     @property
     def insert(self) -> str:
@@ -149,8 +154,8 @@ class _Table:
         return f"INSERT INTO {self.name} ({names}) VALUES ({', '.join('?' * (len(self.columns) + 4))})"
 
 
-_ACTORS = _Table("actors", "actor", _ACTOR_COLUMNS, ACTOR_DATA_FIELDS, _actor_values, _ACTOR_HISTORY_SQL)
-_TIES = _Table("ties", "tie", _TIE_COLUMNS, TIE_DATA_FIELDS, _tie_values, _TIE_HISTORY_SQL)
+_ACTORS = _Table("actors", "actor", _ACTOR_COLUMNS, ACTOR_DATA_FIELDS, _actor_values, _ACTOR_HISTORY_SQL, _NEW_ACTOR)
+_TIES = _Table("ties", "tie", _TIE_COLUMNS, TIE_DATA_FIELDS, _tie_values, _TIE_HISTORY_SQL, _NEW_TIE)
 _TABLES = {t.name: t for t in (_ACTORS, _TIES)}
 
 
@@ -160,7 +165,7 @@ def _history_row(r: sqlite3.Row) -> dict:
     so every reader sees the whole record as it was created."""
     after = json.loads(r["after"]) if r["after"] else None
     if r["action"] == "create" and isinstance(after, dict) and "id" not in after:
-        defaults = _NEW_ACTOR if r["entity_type"] == "actor" else _NEW_TIE
+        defaults = (_ACTORS if r["entity_type"] == "actor" else _TIES).defaults
         after = {**defaults, **after, "id": r["entity_id"], "created_at": r["at"], "created_by": r["by"],
                  "updated_at": r["at"], "updated_by": r["by"], "deleted_at": None}
     return {"id": r["seq"], "entity_type": r["entity_type"], "entity_id": r["entity_id"], "action": r["action"],
@@ -225,6 +230,8 @@ class Staged:
     @classmethod
     def fork(cls, table: str, records: list[dict], seen: list[dict], name: str, then: Callable[[], Any] | None = None,
              **kw) -> "Staged":
+        """Fork the child: it stages ``records`` (new rows of ``table``) into schema ``name``, then
+        ``seen`` into ``name``_seen, then (at a lower priority) runs ``then``."""
         call = ForkedCall(functools.partial(_serialized_rows, table, records), functools.partial(_serialized_seen, seen),
                           *([then] if then else []), nice=(0, 0, 10))
         return cls(StagedRows(call.step(0), name), StagedRows(call.step(1), name + "_seen"),
@@ -248,10 +255,10 @@ def _serialized_rows(table: str, records: list[dict]) -> bytes:
     """An in-memory database holding the rows of new ``actors`` or ``ties`` in id order (every data
     field of each record), serialized (run in a forked child: building and binding 100,000 rows
     takes about 0.8 s of Python)."""
-    values, new = (_actor_values, _NEW_ACTOR) if table == "actors" else (_tie_values, _NEW_TIE)
+    spec = _TABLES[table]
     conn = sqlite3.connect(":memory:")
     try:
-        _stage_rows(conn, "main", table, sorted((values({**new, **r}) for r in records), key=itemgetter(0)))
+        _stage_rows(conn, "main", table, sorted(map(spec.new_values, records), key=itemgetter(0)))
         return conn.serialize()
     finally:
         conn.close()
@@ -745,11 +752,11 @@ class SQLiteStore:
 
     def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str,
                     meanwhile: Callable[[], None] | None = None, staged: Staged | None = None,
-                    ahead: Staged | None = None, after_actors: Callable[[], None] | None = None) -> dict:
+                    ahead: Staged | None = None, before_ties: Callable[[], None] | None = None) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
         :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by a child,
         whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`,
-        copied from there likewise; ``after_actors``: SQL work for once the actors are written and
+        copied from there likewise; ``before_ties``: SQL work for once the actors are written and
         the ties checked, done before the ties are written, whose staged rows may still be on their way).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
@@ -774,7 +781,7 @@ class SQLiteStore:
             before = existing.get(actor["id"]) if bulk else self._actor_in(conn, actor["id"])
             if before is None:
                 if not (bulk and ahead is not None and actor["id"] in ahead.ids):  # else its row is staged already
-                    self._insert(conn, _ACTORS, {**_NEW_ACTOR, **actor}, by, deferred if bulk else None, now)
+                    self._insert(conn, _ACTORS, {**_ACTORS.defaults, **actor}, by, deferred if bulk else None, now)
                 summary["actors"]["created"] += 1
                 continue
             diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
@@ -809,7 +816,7 @@ class SQLiteStore:
                 before = self._tie_in(conn, tie["id"])
             if before is None:
                 if not (bulk and staged is not None):  # else its row is staged already
-                    self._insert(conn, _TIES, {**_NEW_TIE, **tie}, by, deferred if bulk else None, now)
+                    self._insert(conn, _TIES, {**_TIES.defaults, **tie}, by, deferred if bulk else None, now)
                 summary["ties"]["created"] += 1
                 continue
             diff = changed_fields(before, tie, TIE_DATA_FIELDS)
@@ -820,8 +827,8 @@ class SQLiteStore:
                 summary["ties"]["updated"] += 1
             else:
                 summary["ties"]["unchanged"] += 1
-        if after_actors is not None:
-            after_actors()
+        if before_ties is not None:
+            before_ties()
         if bulk and staged is not None and summary["ties"]["created"]:
             self._copy_staged(conn, _TIES, staged.rows.load(conn), by, now, only_new=bool(existing))  # every tie is staged
         else:
@@ -1068,7 +1075,7 @@ class SQLiteStore:
                     )
                     conn.execute(f"DROP TABLE {schema}.seen_records")
 
-                def after_actors() -> None:  # while the ties' rows may still be staged by the child
+                def before_ties() -> None:  # while the ties' rows may still be staged by the child
                     build("actors")
                     if ahead is not None and ahead.seen_count:
                         copy_seen(ahead.seen.load(conn))
@@ -1077,7 +1084,7 @@ class SQLiteStore:
                     seen_rows.extend(_seen_rows(here))
 
                 summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
-                                           staged=staging, ahead=ahead, after_actors=after_actors)
+                                           staged=staging, ahead=ahead, before_ties=before_ties)
                 build("ties")  # while the child may still be staging the ties' sync records
                 if staging is not None:
                     copy_seen(staging.seen.load(conn))
