@@ -64,7 +64,6 @@ def fast_slug(name: str) -> str:
     s = _SLUG_SEP.sub("-", unidecode(name).lower()).strip("-")
     return s if s and len(s) <= 80 else slug_id(name)
 _LIST_FIELDS = ("aliases", "tags")
-_SCALARS = ("name", "kind", "description", "country", "city")
 ACTOR_DEFAULTS = {"aliases": [], "tags": [], "contact_details": [], "attributes": {}, "description": "",
                   "country": "", "city": "", "source": ""}
 TIE_DEFAULTS = {"label": "", "directed": True, "strength": None, "since": None, "until": None,
@@ -395,7 +394,8 @@ class Planner:
 
         Single values (name, kind, description, country, city) of an existing actor follow a
         three-way rule: when this source gave the field before, it is written only if the file's
-        value changed since (an edit made in graph-service meanwhile stays otherwise); when the
+        value changed since (an edit made in graph-service meanwhile stays otherwise), and a field
+        it never gave before (a column added since) only when the file has a value for it; when the
         actor comes from other sources only, only empty fields are filled (another name becomes
         an alias); an actor no source ever synced takes the file's values.
         """
@@ -404,10 +404,18 @@ class Planner:
             values = {"id": p.id, "name": r.name, "kind": r.kind, "aliases": [], "tags": [], "description": "",
                       "country": "", "city": "", **r.fields, "contact_details": r.contacts, "attributes": r.attributes,
                       "source": r.source_text}
+            # what the file provides, as the general path below records it: a sync record never
+            # says the source gave a field it has no column for
             data = {"aliases": r.fields.get("aliases", []), "tags": r.fields.get("tags", []),
                     "contact_details": r.contacts, "attributes": sorted(r.attributes)}
             if not r.implicit:
-                data.update({f: values[f] for f in _SCALARS if f in values})
+                if r.name_columns:
+                    data["name"] = r.name
+                if r.kind:
+                    data["kind"] = r.kind
+            for f in ("description", "country", "city"):
+                if f in r.fields:
+                    data[f] = r.fields[f]
             return values, data
         explicit = [r for r in p.records if not r.implicit]
         main = explicit[0] if explicit else p.records[0]
@@ -448,7 +456,10 @@ class Planner:
             values = {"id": p.id}
             never_synced = not self.index.by_id.get(p.id, {}).get("sources")
             for f, new in scalars.items():
-                if never_synced or (record is not None and (f not in prev or prev[f] != new)) or not before.get(f):
+                # a column this source never gave before writes only a value (an empty cell in a
+                # column added since says nothing, and keeps what was typed in by hand)
+                changed = (prev[f] != new) if f in prev else bool(new)
+                if never_synced or (record is not None and changed) or not before.get(f):
                     values[f] = new
                 elif f == "name" and fold(new) != fold(before["name"]) and new not in provided["aliases"]:
                     provided["aliases"].append(new)  # another source's name for it: findable, not a rename

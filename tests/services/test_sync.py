@@ -126,6 +126,32 @@ def test_values_from_another_source_or_typed_by_hand_are_kept(any_store, contact
     assert after["tags"] == ["youth"]
 
 
+def _sync_data(store, source="kontakte.csv"):
+    return {(r["entity_type"], r["entity_id"]): r["data"] for r in store.sync_records(source)}
+
+
+def test_a_re_import_remembers_what_the_file_gave_as_the_first_import_did(any_store, contacts_csv):
+    import_files(any_store, [contacts_csv], options=opts())
+    first = _sync_data(any_store)
+    anna = any_store.find_actors_by_name("Anna Müller")[0]
+    assert "country" not in first[("actor", anna["id"])]  # the file has no Country column
+    assert first[("actor", anna["id"])]["description"] == "kennt alle"
+    import_files(any_store, [contacts_csv], options=opts())
+    assert _sync_data(any_store) == first
+
+
+def test_a_column_added_later_fills_values_but_its_empty_cells_keep_hand_edits(any_store, contacts_csv, tmp_path):
+    import_files(any_store, [contacts_csv], options=opts())
+    anna = any_store.find_actors_by_name("Anna Müller")[0]
+    ben = any_store.find_actors_by_name("Ben Okafor")[0]
+    any_store.update_actor(anna["id"], {"country": "Finland"}, by="hand")
+    any_store.update_actor(ben["id"], {"country": "Finland"}, by="hand")
+    with_country = [row + [country] for row, country in zip(ROWS, ["", "Netherlands", ""])]
+    import_files(any_store, [write(tmp_path / "kontakte.csv", with_country, HEADER + ["Land"])], options=opts())
+    assert any_store.get_actor(anna["id"])["country"] == "Finland"     # an empty new cell says nothing
+    assert any_store.get_actor(ben["id"])["country"] == "Netherlands"  # a value in it is the file's word
+
+
 def test_rows_of_one_person_are_one_actor_and_matching_is_by_email_then_name_and_organisation(any_store, tmp_path):
     rows = ROWS + [["Anna", "Müller", "Stadt Beispiel", "", "ANNA.MUELLER@example.org", "", ""]]
     result = import_files(any_store, [write(tmp_path / "k.csv", rows)], options=opts())
