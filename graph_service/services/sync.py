@@ -389,6 +389,19 @@ class Planner:
                 self.batch_keys.setdefault(k, actor_id)
 
     # desired values -------------------------------------------------------------------------
+    def new_actors(self, ids: list[str]) -> tuple[list[dict], list[dict]]:
+        """``(values, seen records)`` of planned actors ``ids`` that the store does not have
+        (:meth:`desired_actor`; seen records as :func:`plan` lists them)."""
+        values, seen = [], []
+        for actor_id in ids:
+            p = self.planned[actor_id]
+            v, data = self.desired_actor(p, None)
+            where = p.first.where
+            values.append(v)
+            seen.append({"entity_type": "actor", "entity_id": actor_id, "file": where.get("file"),
+                         "sheet": where.get("sheet"), "row": where.get("row"), "data": data})
+        return values, seen
+
     def desired_actor(self, p: Planned, before: dict | None) -> tuple[dict, dict]:
         """``(values to write, what this source provides)`` for a planned actor.
 
@@ -557,16 +570,39 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         "actors": {"created": [], "updated": [], "unchanged": [], "missing": [], "reactivated": []},
         "ties": {"created": [], "updated": [], "unchanged": [], "missing": [], "reactivated": []},
     }
-    write_actors, seen = [], []
+    from .merge import duplicate_candidates
+
+    # the new actors, as the duplicate check needs them (each one's first row gives its name and kind)
+    new_ids = [i for i in ids if i not in befores]
+    created = [({"id": i, "name": first.name, "kind": first.kind}, first)
+               for i, first in zip(new_ids, (planner.planned[i].first for i in new_ids))]
+    find = functools.partial(duplicate_candidates, created, planner.index)
+    pending, ahead = None, None
+    if background and len(created) >= _BACKGROUND_DUPLICATES:
+        # a store that can computes and stages the new actors' rows and sync records in a child
+        # process while the rest is planned (this process never builds them); the same child
+        # then lists the duplicates while apply writes
+        if hasattr(store, "stage_ahead"):
+            ahead = store.stage_ahead(functools.partial(planner.new_actors, new_ids), set(new_ids),
+                                      workers=options.workers, then=find)
+        pending = ahead.then if ahead is not None else ForkedCall(find, nice=(10,)).step(0)
+    staged = ahead.ids if ahead is not None else ()
+    write_actors, seen, seen_staged = [], [], []
     names = {}
     progress = options.progress
     for n, actor_id in enumerate(ids):
         if progress and n % 5000 == 0:
             progress("matching actors", n, len(ids))
         p = planner.planned[actor_id]
+        main = p.first
+        if actor_id in staged:  # new: its values and sync record are computed by the store's child
+            names[actor_id] = main.name
+            report["actors"]["created"].append({"id": actor_id, "name": main.name, "kind": main.kind, "row": row_of(main.where)})
+            seen_staged.append({"entity_type": "actor", "entity_id": actor_id, "file": main.where.get("file"),
+                                "sheet": main.where.get("sheet"), "row": main.where.get("row")})
+            continue
         before = befores.get(actor_id)
         values, data = planner.desired_actor(p, before)
-        main = p.first
         names[actor_id] = values.get("name") or (before or {}).get("name", "")
         entry = {"id": actor_id, "name": names[actor_id], "kind": values.get("kind") or before["kind"],
                  "row": row_of(main.where)}
@@ -579,20 +615,10 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
             _file_existing(report["actors"], write_actors, entry, before, values, ACTOR_DATA_FIELDS)
         seen.append({"entity_type": "actor", "entity_id": actor_id, "file": main.where.get("file"),
                      "sheet": main.where.get("sheet"), "row": main.where.get("row"), "data": data})
+    if seen_staged:
+        seen = seen_staged + seen  # the store stages the first ones itself (stage_ahead)
     if progress:
         progress("matching actors", len(ids), len(ids))
-    from .merge import duplicate_candidates
-
-    new_actors = [a for a in write_actors if a["id"] not in befores]
-    created = [(a, planner.planned[a["id"]].first) for a in new_actors]
-    find = functools.partial(duplicate_candidates, created, planner.index)
-    pending, ahead = None, None
-    if background and len(created) >= _BACKGROUND_DUPLICATES:
-        # a store that can stages the new actors' rows and their sync records in a child process
-        # while the ties are planned; the same child then lists the duplicates while apply writes
-        if hasattr(store, "stage_ahead"):
-            ahead = store.stage_ahead(new_actors, seen, workers=options.workers, then=find)
-        pending = ahead.then if ahead is not None else ForkedCall(find, nice=(10,)).step(0)
     timings["actors"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # ties

@@ -92,9 +92,9 @@ _TIE_COLUMNS = ("id", "source_id", "target_id", "type", "label", "directed", "st
                 "source", "description", "attributes")
 
 
-def _created_history_sql(entity_type: str, fields: dict[str, tuple[str, str | None]]) -> str:
-    """SQL writing the ``create`` history entries of the rows of a table with ``rowid > ?``, built
-    by SQLite from the rows themselves (no per-row Python: a third of the time of a bulk insert).
+def _created_after_sql(fields: dict[str, tuple[str, str | None]]) -> str:
+    """SQL giving the ``after`` of a row's ``create`` history entry, from the row's own data columns
+    (no per-row Python: a third of the time of a bulk insert).
 
     ``fields``: data field -> (SQL giving its JSON text, SQL condition under which it holds the
     default and is left out). The entry's ``after`` is the JSON object of the fields in sorted
@@ -105,22 +105,28 @@ def _created_history_sql(entity_type: str, fields: dict[str, tuple[str, str | No
     members = " || ".join(
         f"',\"{f}\":' || {value}" if cond is None else f"CASE WHEN {cond} THEN '' ELSE ',\"{f}\":' || {value} END"
         for f, (value, cond) in sorted(fields.items()))
-    table = "actors" if entity_type == "actor" else "ties"
     # every entry has a field without a default, so the text after '{' starts with a comma to drop
+    return f"'{{' || substr({members}, 2) || '}}'"
+
+
+def _created_history_sql(entity_type: str, after: str) -> str:
+    """SQL writing the ``create`` history entries of the rows of a table with ``rowid > ?``
+    (``after``: :func:`_created_after_sql`)."""
+    table = "actors" if entity_type == "actor" else "ties"
     return (f"INSERT INTO history (entity_type, entity_id, action, at, by, before, after)"
-            f" SELECT '{entity_type}', id, 'create', created_at, created_by, NULL, '{{' || substr({members}, 2) || '}}'"
+            f" SELECT '{entity_type}', id, 'create', created_at, created_by, NULL, {after}"
             f" FROM {table} WHERE rowid > ? ORDER BY rowid")
 
 
 # The defaults left out match _NEW_ACTOR and _NEW_TIE.
-_ACTOR_HISTORY_SQL = _created_history_sql("actor", {
+_ACTOR_AFTER_SQL = _created_after_sql({
     "name": ("json_quote(name)", None), "kind": ("json_quote(kind)", None), "aliases": ("aliases", "aliases = '[]'"),
     "tags": ("tags", "tags = '[]'"), "contact_details": ("contact_details", "contact_details = '[]'"),
     "attributes": ("attributes", "attributes = '{}'"), "description": ("json_quote(description)", "description = ''"),
     "country": ("json_quote(country)", "country = ''"), "city": ("json_quote(city)", "city = ''"),
     "source": ("json_quote(source)", "source = ''"),
 })
-_TIE_HISTORY_SQL = _created_history_sql("tie", {
+_TIE_AFTER_SQL = _created_after_sql({
     "source_id": ("json_quote(source_id)", None), "target_id": ("json_quote(target_id)", None),
     "type": ("json_quote(type)", None), "label": ("json_quote(label)", "label = ''"),
     "directed": ("'false'", "directed = 1"), "strength": ("strength", "strength IS NULL"),
@@ -133,15 +139,21 @@ _TIE_HISTORY_SQL = _created_history_sql("tie", {
 @dataclass(frozen=True)
 class _Table:
     """How a new record of ``actors`` or ``ties`` is written: its data columns, the function giving
-    them from a record with every data field, its history SQL (:func:`_created_history_sql`)."""
+    them from a record with every data field, the SQL giving its ``create`` history entry's
+    ``after`` from those columns (:func:`_created_after_sql`)."""
 
     name: str
     entity_type: str
     columns: tuple[str, ...]
     fields: tuple[str, ...]
     values: Callable[[dict], tuple]
-    history: str
+    after: str
     defaults: dict  # what a new record holds where nothing is given
+
+    @property
+    def history(self) -> str:
+        """SQL writing the ``create`` history entries of the rows after rowid ``?``."""
+        return _created_history_sql(self.entity_type, self.after)
 
     def new_values(self, record: dict) -> tuple:
         """The data columns of a new record (its missing data fields at their defaults)."""
@@ -154,8 +166,8 @@ class _Table:
         return f"INSERT INTO {self.name} ({names}) VALUES ({', '.join('?' * (len(self.columns) + 4))})"
 
 
-_ACTORS = _Table("actors", "actor", _ACTOR_COLUMNS, ACTOR_DATA_FIELDS, _actor_values, _ACTOR_HISTORY_SQL, _NEW_ACTOR)
-_TIES = _Table("ties", "tie", _TIE_COLUMNS, TIE_DATA_FIELDS, _tie_values, _TIE_HISTORY_SQL, _NEW_TIE)
+_ACTORS = _Table("actors", "actor", _ACTOR_COLUMNS, ACTOR_DATA_FIELDS, _actor_values, _ACTOR_AFTER_SQL, _NEW_ACTOR)
+_TIES = _Table("ties", "tie", _TIE_COLUMNS, TIE_DATA_FIELDS, _tie_values, _TIE_AFTER_SQL, _NEW_TIE)
 _TABLES = {t.name: t for t in (_ACTORS, _TIES)}
 
 
@@ -216,23 +228,25 @@ class StagedRows:
 class Staged:
     """What one forked child stages for a sync, in two steps: the rows of its new records
     (``rows``: ``new_actors`` or ``new_ties``), then its seen records (``seen``), so that the
-    writer copies the first while the child stages the second. ``ids``: the records whose rows
-    are staged, when only some of a batch are; ``seen_count``: how many of the sync's seen
-    records (the first ones) are staged; ``then``: a later step of the same child the caller
-    gave it (:meth:`SQLiteStore.stage_ahead`)."""
+    writer copies the first while the child stages the second. ``ids``: the new actors staged
+    ahead (:meth:`SQLiteStore.stage_ahead`), which the batch given to the writer leaves out;
+    ``records``: computes their records, for those the store has meanwhile (written as updates
+    then); ``seen_count``: how many of the sync's seen records (the first ones) are staged;
+    ``then``: a later step of the same child the caller gave it."""
 
     rows: StagedRows
     seen: StagedRows
     ids: set = field(default_factory=set)
     seen_count: int = 0
     then: ForkedStep | None = None
+    records: Callable[[], list[dict]] | None = None
 
     @classmethod
-    def fork(cls, table: str, records: list[dict], seen: list[dict], name: str, then: Callable[[], Any] | None = None,
-             **kw) -> "Staged":
-        """Fork the child: it stages ``records`` (new rows of ``table``) into schema ``name``, then
-        ``seen`` into ``name``_seen, then (at a lower priority) runs ``then``."""
-        call = ForkedCall(functools.partial(_serialized_rows, table, records), functools.partial(_serialized_seen, seen),
+    def fork(cls, table: str, new: Callable[[], list[dict]], seen: Callable[[], list[dict]], name: str,
+             then: Callable[[], Any] | None = None, **kw) -> "Staged":
+        """Fork the child: it stages ``new()`` (new records of ``table``) into schema ``name``, then
+        ``seen()`` into ``name``_seen, then (at a lower priority) runs ``then``."""
+        call = ForkedCall(lambda: _serialized_rows(table, new()), lambda: _serialized_seen(seen()),
                           *([then] if then else []), nice=(0, 0, 10))
         return cls(StagedRows(call.step(0), name), StagedRows(call.step(1), name + "_seen"),
                    then=call.step(2) if then else None, **kw)
@@ -251,14 +265,29 @@ class Staged:
             self.cancel()
 
 
+class _Once:
+    """``fn()`` computed on the first call only (in each process: a forked child computes its own)."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        self._fn, self._done, self._value = fn, False, None
+
+    def __call__(self) -> Any:
+        if not self._done:
+            self._value, self._done = self._fn(), True
+        return self._value
+
+
 def _serialized_rows(table: str, records: list[dict]) -> bytes:
     """An in-memory database holding the rows of new ``actors`` or ``ties`` in id order (every data
-    field of each record), serialized (run in a forked child: building and binding 100,000 rows
-    takes about 0.8 s of Python)."""
+    field of each record) and their ``create`` history entries' ``after`` (``created_<table>``),
+    serialized (run in a forked child: building and binding 100,000 rows takes about 0.8 s of
+    Python, building the entries a third of the time the writer would take copying the rows)."""
     spec = _TABLES[table]
     conn = sqlite3.connect(":memory:")
     try:
         _stage_rows(conn, "main", table, sorted(map(spec.new_values, records), key=itemgetter(0)))
+        # and their history entries' ``after`` (the writer copies them instead of building them)
+        conn.execute(f"CREATE TABLE main.created_{table} AS SELECT id, {spec.after} AS after FROM main.new_{table} ORDER BY rowid")
         return conn.serialize()
     finally:
         conn.close()
@@ -755,8 +784,8 @@ class SQLiteStore:
                     ahead: Staged | None = None, before_ties: Callable[[], None] | None = None) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
         :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by a child,
-        whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`,
-        copied from there likewise; ``before_ties``: SQL work for once the actors are written and
+        whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`
+        (not in ``actors``), copied from there likewise; ``before_ties``: SQL work for once the actors are written and
         the ties checked, done before the ties are written, whose staged rows may still be on their way).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
@@ -773,6 +802,12 @@ class SQLiteStore:
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
         }
         now = now_iso()
+        clash: set[str] = set()
+        if ahead is not None:
+            # new when planned; one someone created since is written as an update instead
+            clash = self._existing_ids(conn, "actors", ahead.ids)
+            if clash:
+                actors += [a for a in ahead.records() if a["id"] in clash]
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
@@ -780,8 +815,7 @@ class SQLiteStore:
         for actor in actors:
             before = existing.get(actor["id"]) if bulk else self._actor_in(conn, actor["id"])
             if before is None:
-                if not (bulk and ahead is not None and actor["id"] in ahead.ids):  # else its row is staged already
-                    self._insert(conn, _ACTORS, {**_ACTORS.defaults, **actor}, by, deferred if bulk else None, now)
+                self._insert(conn, _ACTORS, {**_ACTORS.defaults, **actor}, by, deferred if bulk else None, now)
                 summary["actors"]["created"] += 1
                 continue
             diff = changed_fields(before, actor, ACTOR_DATA_FIELDS)
@@ -792,10 +826,11 @@ class SQLiteStore:
                 summary["actors"]["updated"] += 1
             else:
                 summary["actors"]["unchanged"] += 1
-        if bulk and ahead is not None:
+        if ahead is not None:
+            summary["actors"]["created"] += len(ahead.ids) - len(clash)
             if meanwhile is not None:
                 meanwhile()
-            self._copy_staged(conn, _ACTORS, ahead.rows.load(conn), by, now, only_new=any(i in existing for i in ahead.ids))
+            self._copy_staged(conn, _ACTORS, ahead.rows.load(conn), by, now, only_new=bool(clash))
             meanwhile = None
         self._flush(conn, _ACTORS, deferred, by, now, meanwhile)
         tie_ids = [t["id"] for t in ties]
@@ -919,7 +954,24 @@ class SQLiteStore:
                      f" SELECT {', '.join('s.' + c for c in table.columns)}, ?1, ?2, ?1, ?2 FROM {schema}.new_{main} s{where}"
                      " ORDER BY s.rowid", (now, by))
         conn.execute(f"DROP TABLE {schema}.new_{main}")
-        conn.execute(table.history, (last,))  # the new rows are those after the last rowid before them
+        created = conn.execute(f"SELECT 1 FROM {schema}.sqlite_master WHERE name = ?", (f"created_{main}",)).fetchone()
+        if created and not only_new:  # the entries were built with the rows (_serialized_rows), in their order
+            conn.execute("INSERT INTO history (entity_type, entity_id, action, at, by, before, after)"
+                         f" SELECT ?1, id, 'create', ?2, ?3, NULL, after FROM {schema}.created_{main} ORDER BY rowid",
+                         (table.entity_type, now, by))
+        else:
+            conn.execute(table.history, (last,))  # the new rows are those after the last rowid before them
+        if created:
+            conn.execute(f"DROP TABLE {schema}.created_{main}")
+
+    @staticmethod
+    def _existing_ids(conn, table: str, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that ``actors`` or ``ties`` holds (deleted included)."""
+        ids = sorted(ids)
+        if not ids or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            return set()
+        return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+                                           (json.dumps(ids),))}
 
     def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:
         """``{id: record}`` for the ``ids`` found in ``actors`` or ``ties`` (deleted included)."""
@@ -1017,18 +1069,22 @@ class SQLiteStore:
             out["actors" if r[0] == "actor" else "ties"].add(r[1])
         return out
 
-    def stage_ahead(self, actors: list[dict], seen: list[dict] | None = None, *, workers: int = 1,
-                    then: Callable[[], Any] | None = None) -> Staged | None:
-        """Start staging the rows of ``actors`` (new ones, every data field), then the sync records
-        of ``seen`` (the first seen records of the sync), in a forked child process while the caller
-        goes on planning; pass the result to :meth:`apply_sync` as ``ahead``. ``then``: more work
-        for the same child once the rows are staged, at a lower priority (its result:
-        ``.then.result()``; one fork instead of two). None when not worth a process (``workers``
-        < 2 or a small batch). Single-threaded callers only."""
-        if workers < 2 or len(actors) < _FORKED_STAGING:
+    def stage_ahead(self, new_actors: Callable[[], tuple[list[dict], list[dict]]], ids: set[str], *,
+                    workers: int = 1, then: Callable[[], Any] | None = None) -> Staged | None:
+        """Start staging a sync's new actors in a forked child process while the caller goes on
+        planning; pass the result to :meth:`apply_sync` as ``ahead``, with a batch that leaves
+        these actors out and seen records that begin with theirs.
+
+        ``new_actors()``: ``(records with every data field, their seen records)`` of the actors
+        ``ids``; computed by the child (and here only if the child fails), so the caller never
+        builds them. ``then``: more work for the same child once they are staged, at a lower
+        priority (its result: ``.then.result()``; one fork instead of two). None when not worth a
+        process (``workers`` < 2 or a small batch). Single-threaded callers only."""
+        if workers < 2 or len(ids) < _FORKED_STAGING:
             return None
-        seen = list(seen or [])  # as it is now: the caller's list grows on
-        return Staged.fork("actors", actors, seen, "ahead", then, ids={a["id"] for a in actors}, seen_count=len(seen))
+        once = _Once(new_actors)
+        return Staged.fork("actors", lambda: once()[0], lambda: once()[1], "ahead", then,
+                           ids=set(ids), seen_count=len(ids), records=lambda: once()[0])
 
     def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
                    ahead: Staged | None = None) -> dict:
@@ -1039,21 +1095,24 @@ class SQLiteStore:
         ``missing_since`` and an ``inactive`` history entry (a reappearing one a ``reactivate``).
         ``workers`` > 1 (single-threaded callers only) lets a big sync stage its ties' rows and its
         sync records in a forked child process while this one writes the actors;
-        ``ahead``: its new actors' rows and its first ``ahead.seen_count`` seen records, staged while it was
-        planned (:meth:`stage_ahead`); stays the caller's to cancel (released here).
+        ``ahead``: its new actors' rows (``actors`` leaves them out) and its first ``ahead.seen_count``
+        seen records, staged while it was planned (:meth:`stage_ahead`); stays the caller's to
+        cancel (released here).
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
         seen, seen_rows = sync.get("seen", []), []
         here = seen[ahead.seen_count:] if ahead is not None else seen  # the sync records not staged ahead
-        staging = Staged.fork("ties", ties, here, "staged") if workers > 1 and len(seen) >= _FORKED_STAGING else None
+        staging = Staged.fork("ties", lambda: ties, lambda: here, "staged") \
+            if workers > 1 and len(seen) >= _FORKED_STAGING else None
         children = [c for c in (staging, ahead) if c is not None]
         conn = self._conn()
         try:
             for schema in (name for child in children for name in child.schemas):
                 conn.execute(f"ATTACH ':memory:' AS {schema}")  # not possible inside the transaction
-            with self._ends_checked_once(len(actors) + len(ties)), self._write() as conn, \
-                    self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), len(actors) + len(ties)) as build:
+            rows = len(actors) + len(ties) + (len(ahead.ids) if ahead is not None else 0)
+            with self._ends_checked_once(rows), self._write() as conn, \
+                    self._indexes_after(conn, ("actors", "ties", "history", "sync_records"), rows) as build:
                 conn.execute(
                     "INSERT INTO sync_sources (name, format, files, first_sync_at, last_sync_at, last_sync_by, syncs)"
                     " VALUES (?,?,?,?,?,?,1) ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,"

@@ -1,5 +1,7 @@
 """Plan, then apply: re-imports change nothing, edits change exactly what was edited, gone rows go inactive."""
 import csv
+import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -249,13 +251,44 @@ def test_an_import_with_worker_processes_ends_as_one_without(tmp_path, monkeypat
         records = sorted(store.sync_records("k"), key=lambda r: r["entity_id"])
         state = ([timeless(a) for a in actors], records,
                  {a["id"]: [(h["action"], timeless(h["after"])) for h in store.history(a["id"])] for a in actors})
-        ends.append((reports, timeless(state)))
+        with sqlite3.connect(tmp_path / f"w{workers}.sqlite3") as raw:  # every entry as stored, ties' too
+            entries = sorted((t, i, action, timeless(json.loads(before or "null")), timeless(json.loads(after or "null")))
+                             for t, i, action, before, after in raw.execute(
+                                 "SELECT entity_type, entity_id, action, before, after FROM history"))
+        ends.append((reports, timeless(state), entries))
         store.close()
     assert ends[0] == ends[1]
-    reports, (actors, records, _) = ends[1]
+    reports, (actors, records, _), entries = ends[1]
+    assert sum(1 for e in entries if e[:1] == ("tie",) and e[2] == "create") == 5  # four, then Dana's
     assert reports[0]["counts"]["duplicates"] == 1  # Anna Müller ~ Anna Mueller, found by the child
     assert reports[1]["counts"]["actors"]["missing"] == 2 and reports[1]["counts"]["ties"]["updated"] == 1
     assert len(records) == 12 and sum(1 for r in records if r["missing_since"]) == 4  # two people, their two ties
+
+
+def test_a_new_actor_someone_creates_between_plan_and_apply_is_updated_not_doubled(tmp_path, monkeypatch):
+    """The new actors' rows are staged by a child while the import is planned; one that appears in
+    the store meanwhile (typed in by hand under the same id) takes the file's values instead."""
+    from graph_service.store import sqlite
+    from graph_service.store.sqlite import SQLiteStore
+
+    monkeypatch.setattr(sqlite, "_FORKED_STAGING", 0)
+    monkeypatch.setattr(sync, "_BACKGROUND_DUPLICATES", 0)
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.init_schema()
+    options = sync.prepare_options(opts(workers=2))
+    report, work = sync.plan(store, read_batch([InputFile(write(tmp_path / "k.csv", ROWS))], options), options, "k",
+                             background=True)
+    assert work["ahead"] is not None  # the path under test
+    anna_id = next(e["id"] for e in report["actors"]["created"] if e["name"] == "Anna Müller")
+    store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "A. Müller", "kind": "person", "tags": ["typed in"]},
+                       by="hand")
+    sync.apply(store, report, work, by="import")
+    anna = store.get_actor(anna_id)
+    assert anna["name"] == "Anna Müller" and anna["tags"] == []
+    assert [c["value"] for c in anna["contact_details"]] == ["anna.mueller@example.org", "+49301111111"]
+    assert store.stats()["actors_total"] == 5
+    assert [r["data"]["name"] for r in store.sync_records("k") if r["entity_id"] == anna_id] == ["Anna Müller"]
+    store.close()
 
 
 def test_ctrl_c_while_duplicates_are_listed_after_the_write_says_the_import_is_written(
