@@ -38,13 +38,18 @@ def _change(old, new) -> str:
     return f"{_short(old)} -> {_short(new)}"
 
 
-def _list(title: str, items: list, line, hint: str = "") -> None:
-    if not items:
+def _list(title: str, items: list, line, hint: str = "", total: int | None = None) -> None:
+    """The first :data:`SHOWN` items; ``total``: how many there are when ``items`` (what --json
+    lists) holds only some of them."""
+    total = len(items) if total is None else total
+    if not total:
         return
-    click.echo(f"  {title} ({len(items)}){': ' + hint if hint else ''}")
+    click.echo(f"  {title} ({total}){': ' + hint if hint else ''}")
     for item in items[:SHOWN]:
         click.echo(f"    {line(item)}")
-    if len(items) > SHOWN:
+    if total > len(items):
+        click.echo(f"    ... and {total - min(len(items), SHOWN)} more; --json lists the first {len(items)} of the {total}")
+    elif len(items) > SHOWN:
         click.echo(f"    ... and {len(items) - SHOWN} more (--json lists all)")
 
 
@@ -83,7 +88,9 @@ def print_plan(result: dict) -> None:
     _list("rejected rows", result["rejected"], lambda e: f"{_where(e)}: {e['message']}",
           "" if result.get("applied") else "nothing is written while rows are rejected: fix them, or apply the rest with --skip-rejected")
     _list("warnings", result["warnings"], lambda e: f"{_where(e)}: {e['message']}")
-    _list("possible duplicates", result["duplicates"], lambda e: e["explanation"], "listed for review, never merged on their own")
+    _list("possible duplicates", result["duplicates"], lambda e: e["explanation"],
+          "listed for review, the most alike first, never merged on their own",
+          total=result["counts"].get("duplicates", len(result["duplicates"])))
 
 
 def print_refusal(errors: list[dict]) -> None:

@@ -81,3 +81,21 @@ def test_merge_and_export(run, tmp_path):
     code, out, _ = run("export", "--format", "csv", "--table", "contacts", "--out", out_file)
     assert code == 0 and out.strip() == f"Wrote {out_file} (1 actors, 0 ties)."
     assert "anna@example.org|a.mueller@example.org" in out_file.read_text(encoding="utf-8-sig")
+
+
+def test_more_duplicate_pairs_than_listed_say_what_json_holds(run, tmp_path, monkeypatch):
+    from graph_service.services import merge
+
+    monkeypatch.setattr(merge, "MAX_REPORTED", 2)
+    f = tmp_path / "people.csv"
+    f.write_text("Name,E-Mail\nAnna Müller,a1@example.org\nAnna Mueller,a2@example.org\n"
+                 "\"Mueller, Anna\",a3@example.org\nDr. Anna Müller,a4@example.org\n", encoding="utf-8")
+    code, out, _ = run("import", f, "--kind", "person", "--dry-run")
+    assert code == 0
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  possible duplicates (6):"))
+    assert all("graph-service merge" in line for line in lines[start + 1:start + 3])  # two real pairs, no placeholder
+    assert lines[start + 3] == "    ... and 4 more; --json lists the first 2 of the 6"
+    code, out, _ = run("import", f, "--kind", "person", "--dry-run", "--json")
+    plan = json.loads(out)
+    assert plan["counts"]["duplicates"] == 6 and plan["counts"]["duplicates_listed"] == len(plan["duplicates"]) == 2
