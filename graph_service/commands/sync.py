@@ -226,4 +226,22 @@ def export_cmd(ctx, fmt, out, table, kind, tag, around, depth, source, active_on
     out.write_bytes(data)
     if not no_contacts and hasattr(ctx.store, "audit"):
         ctx.store.audit("cli", "export", target=out.name, detail={"format": fmt, "rows": counts["rows"]})
-    click.echo(f"Wrote {out} ({counts['actors']} actors, {counts['ties']} ties).")
+    click.echo(f"Wrote {out} ({_contents(fmt, table, counts)}).")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _contents(fmt: str, table: str, counts: dict) -> str:
+    """What an export file holds, as its reader will find it: a CSV file holds one table."""
+    actors, ties = _count(counts["actors"], "actor", "actors"), _count(counts["ties"], "tie", "ties")
+    if fmt == "csv":
+        noun = {"elements": ("actor", "actors"), "connections": ("tie", "ties"), "contacts": ("person", "people")}[table]
+        hint = "; ties: --table connections" if table == "elements" else ""
+        return f"the {table} table only: {_count(counts['rows'], *noun)}{hint}"
+    if fmt == "xlsx":
+        return f"{actors} on the Elements sheet, {ties} on the Connections sheet"
+    if fmt == "vcard":
+        return _count(counts["rows"], "vCard", "vCards") + ", one per person or organisation"
+    return f"{actors}, {ties}"

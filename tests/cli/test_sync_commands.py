@@ -79,7 +79,7 @@ def test_merge_and_export(run, tmp_path):
     assert code == 0 and re.match(r"Merged person-[0-9a-f]{12} into 'Anna Müller' \(person-[0-9a-f]{12}\)", out)
     out_file = tmp_path / "people.csv"
     code, out, _ = run("export", "--format", "csv", "--table", "contacts", "--out", out_file)
-    assert code == 0 and out.strip() == f"Wrote {out_file} (1 actors, 0 ties)."
+    assert code == 0 and out.strip() == f"Wrote {out_file} (the contacts table only: 1 person)."
     assert "anna@example.org|a.mueller@example.org" in out_file.read_text(encoding="utf-8-sig")
 
 
@@ -99,3 +99,38 @@ def test_more_duplicate_pairs_than_listed_say_what_json_holds(run, tmp_path, mon
     code, out, _ = run("import", f, "--kind", "person", "--dry-run", "--json")
     plan = json.loads(out)
     assert plan["counts"]["duplicates"] == 6 and plan["counts"]["duplicates_listed"] == len(plan["duplicates"]) == 2
+
+
+def test_export_says_what_the_file_holds(run, demo_store, tmp_path):
+    import csv
+    import io
+
+    import networkx as nx
+    import openpyxl
+    import vobject
+
+    def wrote(fmt, *args):
+        out_file = tmp_path / f"{args[-1] if args else 'all'}.{fmt}"
+        code, out, _ = run("export", "--format", fmt, "--out", out_file, *args)
+        assert code == 0, out
+        match = re.fullmatch(rf"Wrote {re.escape(str(out_file))} \((.*)\)\.\n", out)
+        return match.group(1), out_file
+
+    def csv_rows(path):
+        return len(list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))) - 1
+
+    for table, noun in (("elements", "actors"), ("connections", "ties"), ("contacts", "people")):
+        said, f = wrote("csv", "--table", table)
+        hint = "; ties: --table connections" if table == "elements" else ""
+        assert said == f"the {table} table only: {csv_rows(f)} {noun}{hint}"
+    said, f = wrote("xlsx")
+    book = openpyxl.load_workbook(f, read_only=True)
+    elements, connections = (book[name].max_row - 1 for name in ("Elements", "Connections"))
+    assert said == f"{elements} actors on the Elements sheet, {connections} ties on the Connections sheet"
+    said, f = wrote("graphml")
+    graph = nx.read_graphml(f, force_multigraph=True)
+    assert said == f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} ties"
+    said, f = wrote("vcard")
+    cards = list(vobject.readComponents(f.read_text(encoding="utf-8")))
+    assert said == f"{len(cards)} vCards, one per person or organisation"
+    assert (elements, connections) == (40, 55) and len(cards) == 40
