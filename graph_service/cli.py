@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .config import Settings
-from .errors import GraphServiceError, ImportRefused
+from .errors import GraphServiceError, ImportRefused, describe_error
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -296,8 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRefused as exc:
         click.echo(f"{prog}: error: import refused, nothing was written ({len(exc.errors)} problems):", err=True)
         for err in exc.errors:
-            where = ", ".join(f"{k} {err[k]}" for k in ("file", "sheet", "row", "column") if err.get(k) not in (None, ""))
-            click.echo(f"  {where}: {err['message']}", err=True)
+            click.echo(f"  {describe_error(err)}", err=True)
         return EXIT_ERROR
     except GraphServiceError as exc:
         click.echo(f"{prog}: error: {' '.join(str(exc.detail).split())}", err=True)

@@ -106,6 +106,16 @@ def print_refusal(errors: list[dict]) -> None:
         click.echo(f"  {where}{', row' + ('s ' if len(rows) > 1 else ' ') + listed if rows else ''}: {message}", err=True)
 
 
+def print_refusal_json(exc: ImportRefused) -> None:
+    """A refused import for ``--json``, on stdout: the API's problem document for it (RFC 9457:
+    ``type``, ``title``, ``status``, ``detail``, ``errors``) with ``applied: false``."""
+    from graph_service.problems import PROBLEM_TYPE_BASE
+
+    click.echo(json.dumps({"type": PROBLEM_TYPE_BASE + exc.type_slug, "title": exc.title, "status": exc.status,
+                           "detail": exc.detail, "errors": exc.errors, "applied": False},
+                          ensure_ascii=False, indent=2, default=str))
+
+
 def _progress_callback(enabled: bool):
     if not enabled:
         return None, lambda: None
@@ -137,7 +147,7 @@ def _progress_callback(enabled: bool):
 @click.option("--header-row", type=click.IntRange(1, 10_000), default=None, help="Row holding the column names, if not found.")
 @click.option("--encoding", default=None, help="CSV text encoding (utf-8, cp1252, latin-1, utf-16); default: detected.")
 @click.option("--delimiter", default=None, help="CSV separator (, ; tab |); default: detected.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Mapping file (TOML/JSON) naming what your columns mean.")
 @click.option("--region", default=None, help="Country of phone numbers written without +code (DE, NL, FR, FI...).")
 @click.option("--date-order", type=click.Choice(DATE_ORDERS), default="iso", show_default=True,
@@ -159,20 +169,24 @@ def import_(ctx, files, dry_run, as_json, fmt, sheet, header_row, encoding, deli
     from graph_service.services.sync import prepare_options, run_import
     from importers.records import ImportOptions, InputFile
 
-    for f in files:
+    for f, hint in [*((f, "FILES") for f in files), *([(mapping, "--mapping")] if mapping else [])]:
         if not f.exists():
-            raise click.BadParameter(f"{f} does not exist", param_hint="FILES")
+            if as_json:
+                print_refusal_json(ImportRefused([{"file": str(f), "message": "file not found"}]))
+            raise click.BadParameter(f"{f} does not exist", param_hint=hint)
     show = sys.stderr.isatty() if progress is None else progress
     update, close = _progress_callback(show and not as_json)
     options = ImportOptions(format=fmt, sheet=sheet, header_row=header_row, encoding=encoding, delimiter=delimiter,
                             region=region, date_order=date_order, kind=kind, org_kind=org_kind, source=source,
                             skip_rejected=skip_rejected, progress=update, workers=min(os.cpu_count() or 1, 4))
-    options = prepare_options(options, mapping)
     try:
+        options = prepare_options(options, mapping)
         result = run_import(ctx.store, [InputFile(f) for f in files], options, dry_run=dry_run, by="cli import")
     except ImportRefused as exc:
         close()
-        if as_json or len(exc.errors) <= 5:
+        if as_json:
+            print_refusal_json(exc)
+        if len(exc.errors) <= 5:
             raise
         print_refusal(exc.errors)
         sys.exit(1)

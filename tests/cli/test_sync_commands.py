@@ -134,3 +134,31 @@ def test_export_says_what_the_file_holds(run, demo_store, tmp_path):
     cards = list(vobject.readComponents(f.read_text(encoding="utf-8")))
     assert said == f"{len(cards)} vCards, one per person or organisation"
     assert (elements, connections) == (40, 55) and len(cards) == 40
+
+
+def test_a_refused_import_with_json_prints_the_problem_as_json_too(run, tmp_path, client, auth):
+    import io
+
+    el = tmp_path / "elements.csv"
+    el.write_text("Label,Type\n" + "".join(f"Node {i},Data Class\n" for i in range(12)), encoding="utf-8")
+    code, out, err = run("import", el, "--json")
+    assert code == 1 and (code, err) == run("import", el)[::2]  # the same text on stderr as without --json
+    refused = json.loads(out)
+    assert refused["applied"] is False and refused["title"] == "Import refused" and len(refused["errors"]) == 12
+    # the API's problem document for the same file, less the request path
+    api = client.post("/api/v1/imports", data={"file": [(io.BytesIO(el.read_bytes()), "elements.csv")]},
+                      headers=auth("editor"), content_type="multipart/form-data")
+    assert api.status_code == 422
+    assert {k: v for k, v in api.get_json().items() if k != "instance"} == {k: v for k, v in refused.items() if k != "applied"}
+
+    nocol = tmp_path / "nocol.csv"
+    nocol.write_text("Foo,Bar\n1,2\n", encoding="utf-8")
+    code, out, err = run("import", nocol, "--json")
+    assert code == 1 and "no column gives a name" in json.loads(out)["errors"][0]["message"] and "no column" in err
+    code, out, err = run("import", nocol, "--region", "Germany", "--json")
+    assert code == 1 and json.loads(out)["errors"][0]["field"] == "region" and "  region: 'Germany'" in err
+    code, out, err = run("import", tmp_path / "gone.csv", "--json")
+    assert code == 2 and json.loads(out)["errors"] == [{"file": str(tmp_path / "gone.csv"), "message": "file not found"}]
+    assert "gone.csv does not exist" in err
+    code, out, _ = run("stats", "--json")
+    assert json.loads(out)["actors_total"] == 40  # the demo the client's app holds; nothing more
