@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from graph_service.cli import cli, pass_ctx
+from graph_service.cli import cli, output_complete, pass_ctx
 from graph_service.errors import ImportRefused
 from graph_service.model import ACTOR_KINDS
 from importers.records import DATE_ORDERS, FORMATS
@@ -196,6 +196,9 @@ def import_(ctx, files, dry_run, as_json, fmt, sheet, header_row, encoding, deli
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:
         print_plan(result)
+    # the import is written and reported: a Ctrl-C while the store closes and the process exits
+    # (a big import's memory takes a while to free) must not end it as "aborted" or killed
+    output_complete()
 
 
 @cli.command("merge")

@@ -162,3 +162,54 @@ def test_a_refused_import_with_json_prints_the_problem_as_json_too(run, tmp_path
     assert "gone.csv does not exist" in err
     code, out, _ = run("stats", "--json")
     assert json.loads(out)["actors_total"] == 40  # the demo the client's app holds; nothing more
+
+
+# The real command in a process of its own, held (until its stdin closes) where a Ctrl-C once came
+# too late to stop anything: while the store closes, and while the process exits.
+HELD = """
+import atexit, sys
+from graph_service.cli import main
+from graph_service.store.sqlite import SQLiteStore
+
+def hold(where):
+    print("holding in", where, file=sys.stderr, flush=True)
+    sys.stdin.read()
+
+where = sys.argv.pop(1)
+if where == "close":
+    close = SQLiteStore.close
+    SQLiteStore.close = lambda self: (hold(where), close(self))
+else:
+    atexit.register(hold, where)
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("where", ["close", "exit"])
+def test_ctrl_c_after_the_import_is_reported_does_not_end_it_as_aborted_or_killed(tmp_path, where):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(FIX.parent.parent), "GRAPH_SERVICE_DB": str(tmp_path / "g.sqlite3")}
+    env.pop("NEO4J_URI", None)
+    proc = subprocess.Popen([sys.executable, "-c", HELD, where, "import", str(FIX / "google_contacts.csv"),
+                             "--region", "DE", "--json"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stderr.readline() == f"holding in {where}\n".encode()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(b"", timeout=60)
+    finally:
+        proc.kill()
+    assert (proc.returncode, err.decode()) == (0, "")
+    assert json.loads(out)["applied"] is True
+
+
+def test_an_import_run_from_python_leaves_the_callers_ctrl_c_handler(run):
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    assert run("import", FIX / "google_contacts.csv", "--region", "DE")[0] == 0
+    assert signal.getsignal(signal.SIGINT) is before and before is not signal.SIG_IGN
