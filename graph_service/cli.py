@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
 from .config import Settings
-from .errors import GraphServiceError, ImportRefused
+from .errors import GraphServiceError, ImportRefused, describe_error
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -40,6 +42,23 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+_completed: list[int] = []  # the status of a command whose output is complete (see output_complete)
+
+
+def output_complete(status: int = 0) -> None:
+    """For a command that has printed all it has to say (an import's report): it ends with
+    ``status``, and Ctrl-C is ignored from here on.
+
+    Nothing is left to interrupt but closing the store and the interpreter's exit (freeing a big
+    import's memory takes a noticeable fraction of a second); a Ctrl-C there would turn a finished
+    command into ``aborted``, a traceback or a SIGINT exit status. :func:`main` called with
+    ``argv`` (from Python, not as the process's entry point) restores the caller's handler.
+    """
+    _completed.append(status)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _emit(data, as_json: bool, text: str) -> None:
@@ -273,8 +292,22 @@ _load_command_modules()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point: run the CLI and turn every failure into one line and an exit code."""
-    args = sys.argv[1:] if argv is None else argv
+    """Console-script entry point: run the CLI and turn every failure into one line and an exit code.
+
+    ``argv``: the arguments when called from Python; the process's own (and its Ctrl-C handling,
+    see :func:`output_complete`) when None.
+    """
+    embedded = argv is not None and threading.current_thread() is threading.main_thread()
+    handler = signal.getsignal(signal.SIGINT) if embedded else None
+    _completed.clear()
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    finally:
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
+
+
+def _main(args: list[str]) -> int:
     prog = "graph-service"
     if not args:
         with click.Context(cli, info_name=prog) as ctx:
@@ -283,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=args, prog_name=prog, standalone_mode=False)
     except click.exceptions.Abort:
+        if _completed:  # a Ctrl-C that came just as the output was complete
+            return _completed[-1]
         click.echo(f"{prog}: aborted", err=True)
         return EXIT_ERROR
     except click.UsageError as exc:
@@ -296,8 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportRefused as exc:
         click.echo(f"{prog}: error: import refused, nothing was written ({len(exc.errors)} problems):", err=True)
         for err in exc.errors:
-            where = ", ".join(f"{k} {err[k]}" for k in ("file", "sheet", "row", "column") if err.get(k) not in (None, ""))
-            click.echo(f"  {where}: {err['message']}", err=True)
+            click.echo(f"  {describe_error(err)}", err=True)
         return EXIT_ERROR
     except GraphServiceError as exc:
         click.echo(f"{prog}: error: {' '.join(str(exc.detail).split())}", err=True)

@@ -24,13 +24,14 @@ class ValidationError(GraphServiceError):
 
     def __init__(self, errors: list[dict], detail: str = ""):
         if not detail:
-            detail = "; ".join(_describe(e) for e in errors[:5])
+            detail = "; ".join(describe_error(e) for e in errors[:5])
             if len(errors) > 5:
                 detail += f"; and {len(errors) - 5} more"
         super().__init__(detail, errors)
 
 
-def _describe(error: dict) -> str:
+def describe_error(error: dict) -> str:
+    """One error entry as a line: ``"file a.csv, row 4: the row has no name"``, ``"region: ..."``."""
     where = [f"{k} {error[k]}" for k in ("file", "sheet", "row", "column") if error.get(k) not in (None, "")]
     if error.get("field"):
         where.append(str(error["field"]))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from graph_service.cli import cli, pass_ctx
+from graph_service.cli import cli, output_complete, pass_ctx
 from graph_service.errors import ImportRefused
 from graph_service.model import ACTOR_KINDS
 from importers.records import DATE_ORDERS, FORMATS
@@ -38,13 +38,18 @@ def _change(old, new) -> str:
     return f"{_short(old)} -> {_short(new)}"
 
 
-def _list(title: str, items: list, line, hint: str = "") -> None:
-    if not items:
+def _list(title: str, items: list, line, hint: str = "", total: int | None = None) -> None:
+    """The first :data:`SHOWN` items; ``total``: how many there are when ``items`` (what --json
+    lists) holds only some of them."""
+    total = len(items) if total is None else total
+    if not total:
         return
-    click.echo(f"  {title} ({len(items)}){': ' + hint if hint else ''}")
+    click.echo(f"  {title} ({total}){': ' + hint if hint else ''}")
     for item in items[:SHOWN]:
         click.echo(f"    {line(item)}")
-    if len(items) > SHOWN:
+    if total > len(items):
+        click.echo(f"    ... and {total - min(len(items), SHOWN)} more; --json lists the first {len(items)} of the {total}")
+    elif len(items) > SHOWN:
         click.echo(f"    ... and {len(items) - SHOWN} more (--json lists all)")
 
 
@@ -83,7 +88,9 @@ def print_plan(result: dict) -> None:
     _list("rejected rows", result["rejected"], lambda e: f"{_where(e)}: {e['message']}",
           "" if result.get("applied") else "nothing is written while rows are rejected: fix them, or apply the rest with --skip-rejected")
     _list("warnings", result["warnings"], lambda e: f"{_where(e)}: {e['message']}")
-    _list("possible duplicates", result["duplicates"], lambda e: e["explanation"], "listed for review, never merged on their own")
+    _list("possible duplicates", result["duplicates"], lambda e: e["explanation"],
+          "listed for review, the most alike first, never merged on their own",
+          total=result["counts"].get("duplicates", len(result["duplicates"])))
 
 
 def print_refusal(errors: list[dict]) -> None:
@@ -97,6 +104,16 @@ def print_refusal(errors: list[dict]) -> None:
         rows = [r for r in rows if r is not None]
         listed = ", ".join(map(str, rows[:8])) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
         click.echo(f"  {where}{', row' + ('s ' if len(rows) > 1 else ' ') + listed if rows else ''}: {message}", err=True)
+
+
+def print_refusal_json(exc: ImportRefused) -> None:
+    """A refused import for ``--json``, on stdout: the API's problem document for it (RFC 9457:
+    ``type``, ``title``, ``status``, ``detail``, ``errors``) with ``applied: false``."""
+    from graph_service.problems import PROBLEM_TYPE_BASE
+
+    click.echo(json.dumps({"type": PROBLEM_TYPE_BASE + exc.type_slug, "title": exc.title, "status": exc.status,
+                           "detail": exc.detail, "errors": exc.errors, "applied": False},
+                          ensure_ascii=False, indent=2, default=str))
 
 
 def _progress_callback(enabled: bool):
@@ -130,7 +147,7 @@ def _progress_callback(enabled: bool):
 @click.option("--header-row", type=click.IntRange(1, 10_000), default=None, help="Row holding the column names, if not found.")
 @click.option("--encoding", default=None, help="CSV text encoding (utf-8, cp1252, latin-1, utf-16); default: detected.")
 @click.option("--delimiter", default=None, help="CSV separator (, ; tab |); default: detected.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Mapping file (TOML/JSON) naming what your columns mean.")
 @click.option("--region", default=None, help="Country of phone numbers written without +code (DE, NL, FR, FI...).")
 @click.option("--date-order", type=click.Choice(DATE_ORDERS), default="iso", show_default=True,
@@ -152,20 +169,24 @@ def import_(ctx, files, dry_run, as_json, fmt, sheet, header_row, encoding, deli
     from graph_service.services.sync import prepare_options, run_import
     from importers.records import ImportOptions, InputFile
 
-    for f in files:
+    for f, hint in [*((f, "FILES") for f in files), *([(mapping, "--mapping")] if mapping else [])]:
         if not f.exists():
-            raise click.BadParameter(f"{f} does not exist", param_hint="FILES")
+            if as_json:
+                print_refusal_json(ImportRefused([{"file": str(f), "message": "file not found"}]))
+            raise click.BadParameter(f"{f} does not exist", param_hint=hint)
     show = sys.stderr.isatty() if progress is None else progress
     update, close = _progress_callback(show and not as_json)
     options = ImportOptions(format=fmt, sheet=sheet, header_row=header_row, encoding=encoding, delimiter=delimiter,
                             region=region, date_order=date_order, kind=kind, org_kind=org_kind, source=source,
                             skip_rejected=skip_rejected, progress=update, workers=min(os.cpu_count() or 1, 4))
-    options = prepare_options(options, mapping)
     try:
+        options = prepare_options(options, mapping)
         result = run_import(ctx.store, [InputFile(f) for f in files], options, dry_run=dry_run, by="cli import")
     except ImportRefused as exc:
         close()
-        if as_json or len(exc.errors) <= 5:
+        if as_json:
+            print_refusal_json(exc)
+        if len(exc.errors) <= 5:
             raise
         print_refusal(exc.errors)
         sys.exit(1)
@@ -175,6 +196,9 @@ def import_(ctx, files, dry_run, as_json, fmt, sheet, header_row, encoding, deli
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:
         print_plan(result)
+    # the import is written and reported: a Ctrl-C while the store closes and the process exits
+    # (a big import's memory takes a while to free) must not end it as "aborted" or killed
+    output_complete()
 
 
 @cli.command("merge")
@@ -219,4 +243,22 @@ def export_cmd(ctx, fmt, out, table, kind, tag, around, depth, source, active_on
     out.write_bytes(data)
     if not no_contacts and hasattr(ctx.store, "audit"):
         ctx.store.audit("cli", "export", target=out.name, detail={"format": fmt, "rows": counts["rows"]})
-    click.echo(f"Wrote {out} ({counts['actors']} actors, {counts['ties']} ties).")
+    click.echo(f"Wrote {out} ({_contents(fmt, table, counts)}).")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _contents(fmt: str, table: str, counts: dict) -> str:
+    """What an export file holds, as its reader will find it: a CSV file holds one table."""
+    actors, ties = _count(counts["actors"], "actor", "actors"), _count(counts["ties"], "tie", "ties")
+    if fmt == "csv":
+        noun = {"elements": ("actor", "actors"), "connections": ("tie", "ties"), "contacts": ("person", "people")}[table]
+        hint = "; ties: --table connections" if table == "elements" else ""
+        return f"the {table} table only: {_count(counts['rows'], *noun)}{hint}"
+    if fmt == "xlsx":
+        return f"{actors} on the Elements sheet, {ties} on the Connections sheet"
+    if fmt == "vcard":
+        return _count(counts["rows"], "vCard", "vCards") + ", one per person or organisation"
+    return f"{actors}, {ties}"

@@ -243,12 +243,19 @@ def mask_plan(report: dict, view: AccessView, store) -> dict:
     out["duplicates"] = [d for d in report.get("duplicates", [])
                          if (d.get("candidate") or {}).get("id") not in view.hidden_actors]
     counts = {k: {state: len(v) for state, v in out[k].items()} for k in ("actors", "ties")}
-    out["counts"] = {**report.get("counts", {}), **counts, "duplicates": len(out["duplicates"])}
+    out["counts"] = {**report.get("counts", {}), **counts, "duplicates": len(out["duplicates"]),
+                     "duplicates_listed": len(out["duplicates"])}
+    notes = list(report.get("notes", []))
+    listed = report.get("duplicates", [])
+    if report.get("counts", {}).get("duplicates", len(listed)) > len(listed):
+        # pairs beyond the listed ones may name sensitive records: their number could confirm a guess
+        notes.append("more pairs with similar names were found than are listed here (the most alike are listed);"
+                     " their number is not shown, as some may concern records you may not see.")
     if masked:
         out["counts"]["protected"] = masked
-        out["notes"] = list(report.get("notes", [])) + [
-            f"{masked} of these rows or ties concern sensitive records you may not see: they are synced from your"
-            " file but not listed here."]
+        notes.append(f"{masked} of these rows or ties concern sensitive records you may not see: they are synced from"
+                     " your file but not listed here.")
+    out["notes"] = notes
     return out
 
 

@@ -66,16 +66,17 @@ def _block(key: str) -> str:
     return " ".join(sorted(t[:2] for t in key.split())) if key else ""
 
 
-def duplicate_candidates(created: list[tuple[dict, object]], index) -> list[dict]:
-    """Likely duplicates among actors about to be created: ``[{id, name, row, candidate, score, explanation}]``.
+def duplicate_candidates(created: list[tuple[dict, object]], index) -> tuple[list[dict], int]:
+    """Likely duplicates among actors about to be created: ``([{id, name, row, candidate, score,
+    explanation}], pairs found)``.
 
     ``created``: ``(values, record)`` pairs of new actors; ``index``: the store's
     :class:`~graph_service.services.sync.Index`. Each new actor is compared with live existing
     actors and with the other new actors of the same class (person / organisation). At most
-    :data:`MAX_REPORTED` pairs are listed, the most alike first.
+    :data:`MAX_REPORTED` pairs are listed, the most alike first; the count is of all pairs found.
     """
     if not created:
-        return []
+        return [], 0
     pairs: list[tuple[float, int, object]] = []  # (score, new index, existing actor dict | other new index)
     for person in (True, False):
         new = [i for i, (v, _) in enumerate(created) if (v.get("kind") == "person") == person]
@@ -117,10 +118,7 @@ def duplicate_candidates(created: list[tuple[dict, object]], index) -> list[dict
             cand = {"id": v2["id"], "name": v2["name"], "existing": False,
                     "row": row_of(r2.where)}
         out.append(_entry(v, r, cand, score))
-    if len(pairs) > MAX_REPORTED:
-        out.append({"id": "", "name": "", "candidate": None, "score": 0,
-                    "explanation": f"and {len(pairs) - MAX_REPORTED} more pairs with similar names (not listed)"})
-    return out
+    return out, len(pairs)
 
 
 def _entry(values: dict, record, candidate: dict, score: float) -> dict:

@@ -6,10 +6,12 @@ The plan (also what the API and ``graph-service import --json`` return)::
      "actors": {"created": [...], "updated": [...], "unchanged": [...], "missing": [...], "reactivated": [...]},
      "ties":   {... the same ...},
      "rejected": [{file, sheet, row, column, message}], "warnings": [...],
-     "duplicates": [{id, name, candidate: {id, name}, score, explanation}],
+     "duplicates": [{id, name, candidate: {id, name}, score, explanation}],  # the most alike, at most 1000
      "missing": [...actors and ties gone since the last sync of this source...],
      "columns": [{file, sheet, column, field}], "notes": [...], "counts": {...}}
 
+``counts`` holds the length of each list, except ``counts.duplicates``: every pair of likely
+duplicates found, of which ``counts.duplicates_listed`` (the most alike) are in ``duplicates``.
 Each updated entry lists ``changes: {field: [old, new]}`` (attributes field by field, as
 ``attributes.<column>``). Identity: an id column, then the actors this source synced before (by
 what it said about them), then all actors; in each, a vCard UID naming an actor, e-mail, then the
@@ -722,9 +724,10 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
             {"id": eid, "name": names.get(eid, eid) if etype == "actor" else eid,
              "missing_since": planner.previous[(etype, eid)]["missing_since"]})
     timings["missing"] = time.perf_counter() - t0
+    found = None
     if pending is None:
         t0 = time.perf_counter()
-        report["duplicates"] = find()
+        found = find()
         timings["duplicates"] = time.perf_counter() - t0
     report["rejected"] = sorted(planner.rejected, key=lambda e: (str(e.get("file", "")), str(e.get("sheet", "")), e.get("row") or 0))
     report["warnings"] = planner.warnings
@@ -733,13 +736,21 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
     report["notes"] = batch.notes + ([] if has_sync(store) else ["this store keeps no sync records: rows gone since the last sync are not reported"])
     report["counts"] = {k: {s: len(v) for s, v in report[k].items()} for k in ("actors", "ties")}
     report["counts"].update(rejected=len(report["rejected"]), warnings=len(report["warnings"]))
-    if pending is None:
-        report["counts"]["duplicates"] = len(report["duplicates"])
+    if found is not None:
+        _file_duplicates(report, *found)
     report["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
     work = {"actors": write_actors, "ties": write_ties, "progress": options.progress, "duplicates": pending,
             "workers": options.workers if background else 1, "ahead": ahead, "sync": {
         "source": source, "format": batch.format, "files": batch.files, "seen": seen, "missing": missing}}
     return report, work
+
+
+def _file_duplicates(report: dict, listed: list[dict], found: int) -> None:
+    """The listed duplicate candidates into the report: ``counts.duplicates`` is every pair found,
+    ``counts.duplicates_listed`` those in ``duplicates`` (at most ``merge.MAX_REPORTED``, the most alike)."""
+    report["duplicates"] = listed
+    report["counts"]["duplicates"] = found
+    report["counts"]["duplicates_listed"] = len(listed)
 
 
 def _collect_duplicates(report: dict, work: dict) -> None:
@@ -748,12 +759,11 @@ def _collect_duplicates(report: dict, work: dict) -> None:
     if pending is None:
         return
     try:
-        report["duplicates"] = pending.result()
+        _file_duplicates(report, *pending.result())
     except KeyboardInterrupt:  # Ctrl-C after the commit: the import is written, say so rather than "aborted"
         pending.cancel()
-        report["duplicates"] = []
+        _file_duplicates(report, [], 0)
         report["notes"].append("interrupted after the import was written: duplicate candidates were not listed")
-    report["counts"]["duplicates"] = len(report["duplicates"])
     report["timings_s"]["duplicates"] = round(pending.seconds, 3)
 
 

@@ -174,6 +174,28 @@ def test_an_import_touching_a_sensitive_person_never_shows_what_the_uploader_may
     assert again["actors"]["updated"] == [] and again["actors"]["unchanged"] == []
 
 
+def test_an_import_with_more_look_alikes_than_listed_does_not_count_those_of_a_sensitive_person(
+        client, auth, hidden, monkeypatch):
+    import io
+
+    from graph_service.services import merge
+
+    monkeypatch.setattr(merge, "MAX_REPORTED", 1)
+    pid = hidden["person"]["id"]
+    client.put(f"/api/v1/actors/{pid}/access", json={"sensitive": True, "visible_to": []}, headers=auth("admin"))
+    csv = "Name,E-mail\n\"Example, Rana\",r2@example.org\nDr. Rana Example,r3@example.org\n"
+    post = lambda who: client.post("/api/v1/imports", data={  # noqa: E731
+        "file": [(io.BytesIO(csv.encode()), "contacts.csv")], "dry_run": "true", "kind": "person"},
+        headers=auth(who), content_type="multipart/form-data").get_json()
+    full = post("admin")
+    assert full["counts"]["duplicates"] == 3 and full["counts"]["duplicates_listed"] == 1  # two of them with Rana
+    plan = post("editor")
+    assert pid not in str(plan)
+    # how many pairs went unlisted would tell how many look like someone the uploader may not see
+    assert plan["counts"]["duplicates"] == plan["counts"]["duplicates_listed"] == len(plan["duplicates"])
+    assert any("their number is not shown" in n for n in plan["notes"])
+
+
 def test_a_snapshot_taken_before_an_actor_was_protected_no_longer_shows_it(client, auth):
     r = client.post("/api/v1/analytics/snapshots", json={"coordinator": "new-york-city", "name": "before"}, headers=auth("admin"))
     snap_id = r.get_json()["id"]

@@ -192,6 +192,25 @@ def test_likely_duplicates_are_listed_never_merged(any_store, tmp_path):
     assert any_store.stats()["actors_total"] == 3
 
 
+LOOKALIKES = "Name,E-Mail\nAnna Müller,a1@example.org\nAnna Mueller,a2@example.org\n\"Mueller, Anna\",a3@example.org\nDr. Anna Müller,a4@example.org\n"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_more_duplicate_pairs_than_listed_are_counted_not_listed_as_a_pair(
+        sqlite_store, tmp_path, monkeypatch, workers):
+    from graph_service.services import merge
+
+    monkeypatch.setattr(merge, "MAX_REPORTED", 2)
+    monkeypatch.setattr(sync, "_BACKGROUND_DUPLICATES", 0)  # with workers, found by a forked child
+    f = tmp_path / "people.csv"
+    f.write_text(LOOKALIKES, encoding="utf-8")
+    done = import_files(sqlite_store, [f], options=opts(kind="person", workers=workers))
+    assert done["applied"]
+    assert len(done["duplicates"]) == 2 and all(d["id"] and d["candidate"]["id"] for d in done["duplicates"])
+    assert done["counts"]["duplicates"] == 6  # four look-alikes: every two of them
+    assert done["counts"]["duplicates_listed"] == 2
+
+
 @pytest.fixture
 def duplicates_in_background(monkeypatch):
     """Every import with workers lists its duplicates in a forked child (big imports only, normally)."""

@@ -196,6 +196,19 @@ def test_import_shows_the_plan_then_applies_it(editor, demo_store):
     assert again.status_code == 302  # an upload is applied once
 
 
+def test_import_plan_says_how_many_look_alike_pairs_it_does_not_list(editor, monkeypatch):
+    from graph_service.services import merge
+
+    monkeypatch.setattr(merge, "MAX_REPORTED", 2)
+    people = ("Name,E-Mail\nAnna Müller,a1@example.org\nAnna Mueller,a2@example.org\n"
+              "\"Mueller, Anna\",a3@example.org\nDr. Anna Müller,a4@example.org\n").encode()
+    data = {"csrf_token": csrf_token_from(editor, "/import"), "files": [(io.BytesIO(people), "people.csv")], "kind": "person"}
+    html = editor.post("/import", data=data, content_type="multipart/form-data", headers=HTML).get_data(as_text=True)
+    assert "<h3>Possible duplicates (6; " in html
+    assert len(re.findall(r"<li>[^<]*graph-service merge", html)) == 2
+    assert '<p class="muted" id="import-duplicates-more">and 4 more pairs with similar names, not listed here.</p>' in html
+
+
 def test_import_refusals_are_explained(editor):
     assert "Choose one or more files to import." in upload(editor, []).get_data(as_text=True)
     resp = upload(editor, [("contacts.pdf", b"%PDF-1.4 binary")])
