@@ -58,3 +58,14 @@ def test_mutual_tie_key_ignores_order_directed_does_not():
 def test_until_before_since_is_refused():
     with pytest.raises(ValidationError):
         validate_tie({"source_id": "a", "target_id": "b", "type": "knows", "since": "2024-01-01", "until": "2023-01-01"})
+
+
+def test_fold_strips_every_combining_mark_this_python_knows():
+    """The table of marks is built from planes 0 and 1 only: no combining mark lies beyond them."""
+    import unicodedata
+
+    from graph_service.model import _combining_marks
+
+    everywhere = {c for c in range(0x80, 0x110000) if unicodedata.combining(chr(c))}
+    assert set(_combining_marks()) == everywhere
+    assert fold("Ǹ̃a\u0301ı\U0001e944") == "na\u0131"

@@ -811,6 +811,20 @@ class SQLiteStore:
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
+        tie_ids = [t["id"] for t in ties]
+        tie_bulk = len(set(tie_ids)) == len(tie_ids)
+        if tie_bulk:
+            # checked before the actors are written (staged rows may still be on their way): each
+            # actor of the batch is live once written, the other ends must be live already
+            will_live = set(actor_ids) | (ahead.ids if ahead is not None else set())
+            ends = sorted({t[f] for t in ties for f in ("source_id", "target_id")} - will_live)
+            live = will_live | {r[0] for r in conn.execute(
+                "SELECT id FROM actors WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))", (json.dumps(ends),))}
+            for tie in ties:
+                if tie["source_id"] not in live or tie["target_id"] not in live:
+                    raise ValidationError([{"field": f, "message": f"no actor with id {tie[f]!r}"}
+                                           for f in ("source_id", "target_id") if tie[f] not in live])
+            tie_existing = self._rows_by_id(conn, "ties", tie_ids)
         deferred: list = []
         for actor in actors:
             before = existing.get(actor["id"]) if bulk else self._actor_in(conn, actor["id"])
@@ -833,19 +847,10 @@ class SQLiteStore:
             self._copy_staged(conn, _ACTORS, ahead.rows.load(conn), by, now, only_new=bool(clash))
             meanwhile = None
         self._flush(conn, _ACTORS, deferred, by, now, meanwhile)
-        tie_ids = [t["id"] for t in ties]
-        bulk = len(set(tie_ids)) == len(tie_ids)
-        if bulk:
-            ends = sorted({t[f] for t in ties for f in ("source_id", "target_id")})
-            live = {r[0] for r in conn.execute(
-                "SELECT id FROM actors WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))", (json.dumps(ends),))}
-            existing = self._rows_by_id(conn, "ties", tie_ids)
+        bulk = tie_bulk
         for tie in ties:
             if bulk:
-                missing = [{"field": f, "message": f"no actor with id {tie[f]!r}"} for f in ("source_id", "target_id") if tie[f] not in live]
-                if missing:
-                    raise ValidationError(missing)
-                before = existing.get(tie["id"])
+                before = tie_existing.get(tie["id"])
             else:
                 self._check_ends(conn, tie)
                 before = self._tie_in(conn, tie["id"])
@@ -865,7 +870,7 @@ class SQLiteStore:
         if before_ties is not None:
             before_ties()
         if bulk and staged is not None and summary["ties"]["created"]:
-            self._copy_staged(conn, _TIES, staged.rows.load(conn), by, now, only_new=bool(existing))  # every tie is staged
+            self._copy_staged(conn, _TIES, staged.rows.load(conn), by, now, only_new=bool(tie_existing))  # every tie is staged
         else:
             self._flush(conn, _TIES, deferred, by, now)
         return summary
