@@ -36,11 +36,23 @@ def _send(send, message: tuple) -> None:
 
 def ignore_interrupts() -> None:
     """For a forked worker: Ctrl-C reaches the whole process group, and the importing process
-    decides what happens (it ends its workers), so the workers print no traceback of their own."""
+    decides what happens (it ends its workers), so the workers print no traceback of their own.
+    A worker also ends when the importing process dies (``kill -9``: it cannot end them itself):
+    otherwise one blocked sending its result would live on, holding its memory and the database
+    file open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:  # an orphan is adopted by another process
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="graph-service-parent-watch", daemon=True).start()
 
 
-def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send) -> None:
+def _child(fns: Sequence[Callable[[], Any]], nice: Sequence[int], send, recv) -> None:
+    recv.close()  # the caller's end: with the caller gone, a send then fails instead of blocking
     ignore_interrupts()
     sender: threading.Thread | None = None
     niceness = 0
@@ -81,7 +93,8 @@ class ForkedCall:
         self._received = 0  # results read from the pipe so far (they come in step order)
         ctx = multiprocessing.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child, args=(fns, tuple(nice), send), daemon=True, name="graph-service-forked-call")
+        self._proc = ctx.Process(target=_child, args=(fns, tuple(nice), send, self._recv), daemon=True,
+                                 name="graph-service-forked-call")
         self._proc.start()
         send.close()  # the child holds the other end: a dead child is then an EOF, not a hang
         self.seconds = [0.0] * len(fns)

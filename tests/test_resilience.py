@@ -75,6 +75,21 @@ def test_two_imports_and_a_stream_of_edits_lose_nothing_and_duplicate_nothing(lo
     assert len([h for h in demo_store.history("munich") if h["action"] == "update"]) == 30
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
 def test_kill_9_during_an_import_leaves_the_store_as_it_was(demo_store, tmp_path):
     names = [f"Organisation number {i}" for i in range(40000)]
     files = write_kumu_pair(tmp_path, "big", names, [(names[i], names[i + 1]) for i in range(0, 39999, 2)])
@@ -93,8 +108,14 @@ def test_kill_9_during_an_import_leaves_the_store_as_it_was(demo_store, tmp_path
             break
         time.sleep(0.01)
     assert proc.poll() is None, "the import finished before it could be killed; make it larger"
+    children = _children(proc.pid)
+    assert children  # the processes staging its rows
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
+    deadline = time.time() + 10
+    while time.time() < deadline and any(map(_alive, children)):
+        time.sleep(0.05)
+    assert not any(map(_alive, children)), "child processes of the killed import live on"
     assert (demo_store.stats(), demo_store.projection()) == before
     conn = sqlite3.connect(demo_store.path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
