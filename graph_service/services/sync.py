@@ -48,7 +48,7 @@ from importers import normalise as norm
 from importers.mapping import load_mapping
 from importers.records import DATE_ORDERS, ActorRecord, Batch
 
-from ..errors import ImportRefused
+from ..errors import ImportRefused, ValidationError
 from ..model import ACTOR_KINDS, fold, kind_of, now_iso, slug_id, tie_natural_key
 from ..store.common import ACTOR_DATA_FIELDS, TIE_DATA_FIELDS, changed_fields, unique_id
 from ..forked import ForkedCall
@@ -404,6 +404,11 @@ class Planner:
                          "sheet": where.get("sheet"), "row": where.get("row"), "data": data})
         return values, seen
 
+    def updates(self, befores: dict[str, dict]) -> list[dict]:
+        """The values to write for planned actors that the store has after all (``{id: actor}``:
+        new when planned, created by someone else since), as for any existing actor."""
+        return [self.desired_actor(self.planned[actor_id], before)[0] for actor_id, before in befores.items()]
+
     def desired_actor(self, p: Planned, before: dict | None) -> tuple[dict, dict]:
         """``(values to write, what this source provides)`` for a planned actor.
 
@@ -586,7 +591,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         # then lists the duplicates while apply writes
         if hasattr(store, "stage_ahead"):
             ahead = store.stage_ahead(functools.partial(planner.new_actors, new_ids), set(new_ids),
-                                      workers=options.workers, then=find)
+                                      updates=planner.updates, workers=options.workers, then=find)
         pending = ahead.then if ahead is not None else ForkedCall(find, nice=(10,)).step(0)
     staged = ahead.ids if ahead is not None else ()
     write_actors, seen, seen_staged = [], [], []
@@ -768,7 +773,10 @@ def _collect_duplicates(report: dict, work: dict) -> None:
 
 
 def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = False) -> dict:
-    """Write a plan in one transaction; refuses (ImportRefused) when rows were rejected unless ``skip_rejected``."""
+    """Write a plan in one transaction. Refuses (ImportRefused, nothing written) when rows were
+    rejected unless ``skip_rejected``, or when the store changed since the plan so that it no
+    longer fits (an actor it needs was deleted meanwhile)."""
+    at = now_iso()
     try:
         if report["rejected"] and not skip_rejected:
             raise ImportRefused(report["rejected"])
@@ -778,21 +786,53 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
             progress("writing in one transaction", 0, 1)
         if has_sync(store):
             ahead = {"ahead": work["ahead"]} if work.get("ahead") is not None else {}
-            store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": now_iso()}, by=by,
-                             workers=work.get("workers", 1), **ahead)
+            summary = store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": at}, by=by,
+                                       workers=work.get("workers", 1), **ahead)
         else:
-            store.apply_batch(work["actors"], work["ties"], by=by)
+            summary = store.apply_batch(work["actors"], work["ties"], by=by)
         report["applied"] = True
+        planned, made = report["counts"]["actors"]["created"], summary["actors"]["created"]
+        if made < planned:
+            report["notes"].append(f"{planned - made} of the actors planned as new were added by someone else while "
+                                   "the import ran: they were updated instead, keeping what they hold and the file lacks")
         if progress:
             progress("writing in one transaction", 1, 1)
         report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)
+    except KeyboardInterrupt:
+        if not _written(store, work, at):
+            _cancel(work)
+            raise
+        # Ctrl-C as the transaction committed: the import is written, which the report says
+        report["applied"] = True
+        report["notes"].append("interrupted as the import was written: it is written")
+    except ImportRefused:
+        _cancel(work)
+        raise
+    except ValidationError as exc:  # from the store: the plan no longer fits it
+        _cancel(work)
+        raise ImportRefused([{"message": f"the store changed while the import ran ({e['message']}: deleted meanwhile?); "
+                                         "nothing was written, run the import again"} for e in exc.errors]) from None
     except BaseException:
-        for pending in (work.pop("duplicates", None), work.pop("ahead", None)):
-            if pending is not None:
-                pending.cancel()
+        _cancel(work)
         raise
     _collect_duplicates(report, work)
     return report
+
+
+def _cancel(work: dict) -> None:
+    for pending in (work.pop("duplicates", None), work.pop("ahead", None)):
+        if pending is not None:
+            pending.cancel()
+
+
+def _written(store, work: dict, at: str) -> bool:
+    """Whether the sync of ``work`` at time ``at`` is in the store (committed before an interruption)."""
+    if not has_sync(store):
+        return False
+    try:
+        return any(s["name"] == work["sync"]["source"] and s["last_sync_at"] == at for s in store.sync_sources())
+    except Exception:  # the store is unusable: the import counts as not written
+        return False
 
 
 def run_import(store, inputs: list[InputFile], options: ImportOptions | None = None, *, dry_run: bool = False,

@@ -230,8 +230,8 @@ class Staged:
     (``rows``: ``new_actors`` or ``new_ties``), then its seen records (``seen``), so that the
     writer copies the first while the child stages the second. ``ids``: the new actors staged
     ahead (:meth:`SQLiteStore.stage_ahead`), which the batch given to the writer leaves out;
-    ``records``: computes their records, for those the store has meanwhile (written as updates
-    then); ``seen_count``: how many of the sync's seen records (the first ones) are staged;
+    ``updates``: what to write instead for those the store has meanwhile (see there);
+    ``seen_count``: how many of the sync's seen records (the first ones) are staged;
     ``then``: a later step of the same child the caller gave it."""
 
     rows: StagedRows
@@ -239,7 +239,7 @@ class Staged:
     ids: set = field(default_factory=set)
     seen_count: int = 0
     then: ForkedStep | None = None
-    records: Callable[[], list[dict]] | None = None
+    updates: Callable[[dict[str, dict]], list[dict]] | None = None
 
     @classmethod
     def fork(cls, table: str, new: Callable[[], list[dict]], seen: Callable[[], list[dict]], name: str,
@@ -817,12 +817,12 @@ class SQLiteStore:
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
         }
         now = now_iso()
-        clash: set[str] = set()
+        clash: dict[str, dict] = {}
         if ahead is not None:
             # new when planned; one someone created since is written as an update instead
-            clash = self._existing_ids(conn, "actors", ahead.ids)
+            clash = self._rows_by_id(conn, "actors", sorted(ahead.ids))
             if clash:
-                actors += [a for a in ahead.records() if a["id"] in clash]
+                actors += ahead.updates(clash)
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
@@ -1020,15 +1020,6 @@ class SQLiteStore:
         if created:
             conn.execute(f"DROP TABLE {schema}.created_{main}")
 
-    @staticmethod
-    def _existing_ids(conn, table: str, ids: Iterable[str]) -> set[str]:
-        """Those of ``ids`` that ``actors`` or ``ties`` holds (deleted included)."""
-        ids = sorted(ids)
-        if not ids or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
-            return set()
-        return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-                                           (json.dumps(ids),))}
-
     def _rows_by_id(self, conn, table: str, ids: list[str]) -> dict[str, dict]:
         """``{id: record}`` for the ``ids`` found in ``actors`` or ``ties`` (deleted included)."""
         if not ids or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
@@ -1126,21 +1117,24 @@ class SQLiteStore:
         return out
 
     def stage_ahead(self, new_actors: Callable[[], tuple[list[dict], list[dict]]], ids: set[str], *,
-                    workers: int = 1, then: Callable[[], Any] | None = None) -> Staged | None:
+                    updates: Callable[[dict[str, dict]], list[dict]], workers: int = 1,
+                    then: Callable[[], Any] | None = None) -> Staged | None:
         """Start staging a sync's new actors in a forked child process while the caller goes on
         planning; pass the result to :meth:`apply_sync` as ``ahead``, with a batch that leaves
         these actors out and seen records that begin with theirs.
 
         ``new_actors()``: ``(records with every data field, their seen records)`` of the actors
         ``ids``; computed by the child (and here only if the child fails), so the caller never
-        builds them. ``then``: more work for the same child once they are staged, at a lower
+        builds them. ``updates({id: actor})``: the records to write for those of them that someone
+        created meanwhile (as for any existing actor: what they hold and the file lacks stays).
+        ``then``: more work for the same child once they are staged, at a lower
         priority (its result: ``.then.result()``; one fork instead of two). None when not worth a
         process (``workers`` < 2 or a small batch). Single-threaded callers only."""
         if workers < 2 or len(ids) < _FORKED_STAGING:
             return None
         once = _Once(new_actors)
         return Staged.fork("actors", lambda: once()[0], lambda: once()[1], "ahead", then,
-                           ids=set(ids), seen_count=len(ids), records=lambda: once()[0])
+                           ids=set(ids), seen_count=len(ids), updates=updates)
 
     def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
                    ahead: Staged | None = None) -> dict:

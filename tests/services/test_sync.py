@@ -286,7 +286,8 @@ def test_an_import_with_worker_processes_ends_as_one_without(tmp_path, monkeypat
 
 def test_a_new_actor_someone_creates_between_plan_and_apply_is_updated_not_doubled(tmp_path, monkeypatch):
     """The new actors' rows are staged by a child while the import is planned; one that appears in
-    the store meanwhile (typed in by hand under the same id) takes the file's values instead."""
+    the store meanwhile (typed in by hand under the same id) is updated as any existing actor: it
+    takes the file's values and keeps what was typed in that the file lacks."""
     from graph_service.store import sqlite
     from graph_service.store.sqlite import SQLiteStore
 
@@ -299,15 +300,58 @@ def test_a_new_actor_someone_creates_between_plan_and_apply_is_updated_not_doubl
                              background=True)
     assert work["ahead"] is not None  # the path under test
     anna_id = next(e["id"] for e in report["actors"]["created"] if e["name"] == "Anna Müller")
-    store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "A. Müller", "kind": "person", "tags": ["typed in"]},
-                       by="hand")
+    store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "A. Müller", "kind": "person", "tags": ["typed in"],
+                        "country": "Finland"}, by="hand")
     sync.apply(store, report, work, by="import")
     anna = store.get_actor(anna_id)
-    assert anna["name"] == "Anna Müller" and anna["tags"] == []
+    assert anna["name"] == "Anna Müller" and anna["tags"] == ["typed in"] and anna["country"] == "Finland"
+    assert "1 of the actors planned as new were added by someone else" in " ".join(report["notes"])
     assert [c["value"] for c in anna["contact_details"]] == ["anna.mueller@example.org", "+49301111111"]
     assert store.stats()["actors_total"] == 5
     assert [r["data"]["name"] for r in store.sync_records("k") if r["entity_id"] == anna_id] == ["Anna Müller"]
     store.close()
+
+
+def test_an_actor_deleted_between_plan_and_apply_refuses_the_import_with_a_clear_message(sqlite_store, contacts_csv,
+                                                                                         tmp_path):
+    import_files(sqlite_store, [contacts_csv], options=opts())
+    before = sqlite_store.stats()
+    newcomer = write(tmp_path / "neu.csv", [["Dana", "Neu", "Jugendring", "", "dana@example.org", "", ""]])
+    options = sync.prepare_options(opts())
+    report, work = sync.plan(sqlite_store, read_batch([InputFile(newcomer)], options), options, "neu")
+    sqlite_store.delete_actor(sqlite_store.find_actors_by_name("Jugendring")[0]["id"], by="hand")
+    with pytest.raises(ImportRefused) as refused:
+        sync.apply(sqlite_store, report, work, by="import")
+    [error] = refused.value.errors
+    assert "the store changed while the import ran" in error["message"] and "run the import again" in error["message"]
+    assert sqlite_store.find_actors_by_name("Dana Neu") == []
+    assert sqlite_store.stats()["actors_total"] == before["actors_total"] - 1
+
+
+def test_ctrl_c_as_the_write_commits_says_the_import_is_written(sqlite_store, contacts_csv, monkeypatch):
+    from graph_service.store.sqlite import SQLiteStore
+
+    written = SQLiteStore.apply_sync
+
+    def committed_then_interrupted(self, *args, **kwargs):
+        written(self, *args, **kwargs)
+        raise KeyboardInterrupt  # as when Ctrl-C arrives during COMMIT: raised once it returns
+
+    monkeypatch.setattr(SQLiteStore, "apply_sync", committed_then_interrupted)
+    report = import_files(sqlite_store, [contacts_csv], options=opts())
+    assert report["applied"] and sqlite_store.stats()["actors_total"] == 5
+    assert "interrupted as the import was written: it is written" in report["notes"]
+
+
+def test_ctrl_c_before_the_write_commits_aborts_it(sqlite_store, contacts_csv, monkeypatch):
+    from graph_service.store.sqlite import SQLiteStore
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SQLiteStore, "apply_sync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_files(sqlite_store, [contacts_csv], options=opts())
 
 
 def test_ctrl_c_while_duplicates_are_listed_after_the_write_says_the_import_is_written(
