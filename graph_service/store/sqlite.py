@@ -899,7 +899,8 @@ class SQLiteStore:
         checkpoint into the file (200 MB for 100,000 contacts, and a WAL file of that size left
         behind); the rollback journal keeps only the old content of pages the batch changes (few,
         for new rows) and the new pages go straight into the file. Leaving WAL mode takes every
-        other connection closed: with a server using the file the batch goes through the WAL.
+        other connection closed: with a server using the file the batch goes through the WAL,
+        which is truncated afterwards when no reader holds it.
         ``synchronous = FULL`` meanwhile, as a rollback journal needs for a power loss never to
         corrupt the file. WAL mode is back when the batch ends, written or not.
         """
@@ -916,6 +917,15 @@ class SQLiteStore:
             conn.execute("PRAGMA busy_timeout = 10000")
         if mode != "delete":
             yield
+            # the WAL grew by the whole batch: give the space back now rather than keep a file
+            # that size for as long as the server runs (not when a reader holds it: no waiting)
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.OperationalError:
+                pass
+            finally:
+                conn.execute("PRAGMA busy_timeout = 10000")
             return
         conn.execute("PRAGMA synchronous = FULL")
         try:

@@ -72,6 +72,8 @@ def test_a_big_batch_while_a_server_reads_the_file_goes_through_the_wal(sqlite_s
     assert server.stats()["actors_total"] == 0  # its connection stays open
     sqlite_store.apply_batch(*_batch(), by="bulk")
     assert server.stats()["actors_total"] == N and _journal(server) == "wal"
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert wal.stat().st_size < 1_000_000  # not kept at the batch's size while the server runs
     server.close()
 
 
