@@ -138,7 +138,23 @@ def _progress_callback(enabled: bool):
     return update, close
 
 
-@cli.command("import")
+class _RefusalsAsJson(click.Command):
+    """``import``: a bad option value, which click refuses before the command runs, is printed
+    as a problem document on stdout too when ``--json`` is given, as every other refusal is."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.BadParameter as exc:
+            if "--json" in given:
+                # named as the option is (--format: format), as the other option errors are
+                field = max(exc.param.opts, key=len).lstrip("-").replace("-", "_") if exc.param is not None else ""
+                print_refusal_json(ImportRefused([{"field": field, "message": exc.format_message()}]))
+            raise
+
+
+@cli.command("import", cls=_RefusalsAsJson)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")

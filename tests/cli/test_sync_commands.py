@@ -160,6 +160,10 @@ def test_a_refused_import_with_json_prints_the_problem_as_json_too(run, tmp_path
     code, out, err = run("import", tmp_path / "gone.csv", "--json")
     assert code == 2 and json.loads(out)["errors"] == [{"file": str(tmp_path / "gone.csv"), "message": "file not found"}]
     assert "gone.csv does not exist" in err
+    for option, value in (("--date-order", "guess"), ("--kind", "club"), ("--format", "numbers")):  # checked by click
+        code, out, err = run("import", nocol, option, value, "--json")
+        problem = json.loads(out)
+        assert code == 2 and problem["errors"][0]["field"] == option[2:].replace("-", "_") and value in err
     code, out, _ = run("stats", "--json")
     assert json.loads(out)["actors_total"] == 40  # the demo the client's app holds; nothing more
 
