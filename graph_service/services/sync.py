@@ -404,11 +404,6 @@ class Planner:
                          "sheet": where.get("sheet"), "row": where.get("row"), "data": data})
         return values, seen
 
-    def updates(self, befores: dict[str, dict]) -> list[dict]:
-        """The values to write for planned actors that the store has after all (``{id: actor}``:
-        new when planned, created by someone else since), as for any existing actor."""
-        return [self.desired_actor(self.planned[actor_id], before)[0] for actor_id, before in befores.items()]
-
     def desired_actor(self, p: Planned, before: dict | None) -> tuple[dict, dict]:
         """``(values to write, what this source provides)`` for a planned actor.
 
@@ -591,7 +586,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         # then lists the duplicates while apply writes
         if hasattr(store, "stage_ahead"):
             ahead = store.stage_ahead(functools.partial(planner.new_actors, new_ids), set(new_ids),
-                                      updates=planner.updates, workers=options.workers, then=find)
+                                      workers=options.workers, then=find)
         pending = ahead.then if ahead is not None else ForkedCall(find, nice=(10,)).step(0)
     staged = ahead.ids if ahead is not None else ()
     write_actors, seen, seen_staged = [], [], []
@@ -786,15 +781,12 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
             progress("writing in one transaction", 0, 1)
         if has_sync(store):
             ahead = {"ahead": work["ahead"]} if work.get("ahead") is not None else {}
-            summary = store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": at}, by=by,
-                                       workers=work.get("workers", 1), **ahead)
+            store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": at}, by=by,
+                             workers=work.get("workers", 1), new_ids=[e["id"] for e in report["actors"]["created"]],
+                             **ahead)
         else:
-            summary = store.apply_batch(work["actors"], work["ties"], by=by)
+            store.apply_batch(work["actors"], work["ties"], by=by)
         report["applied"] = True
-        planned, made = report["counts"]["actors"]["created"], summary["actors"]["created"]
-        if made < planned:
-            report["notes"].append(f"{planned - made} of the actors planned as new were added by someone else while "
-                                   "the import ran: they were updated instead, keeping what they hold and the file lacks")
         if progress:
             progress("writing in one transaction", 1, 1)
         report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)

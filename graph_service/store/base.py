@@ -244,8 +244,11 @@ class SyncStore(GraphStore, Protocol):
     def inactive_ids(self) -> dict[str, set[str]]:
         """``{"actors": ids, "ties": ids}``: records missing from every source that had them."""
 
-    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1) -> dict:
-        """``apply_batch`` plus the sync bookkeeping, in ONE transaction. ``sync``:
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
+                   new_ids: Iterable[str] = ()) -> dict:
+        """``apply_batch`` plus the sync bookkeeping, in ONE transaction. ``new_ids``: the actors
+        the batch creates (new when planned): one the store has after all refuses the batch
+        (ValidationError), as updating it could merge two actors. ``sync``:
         ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Missing records get ``missing_since`` and an
         ``inactive`` history entry; seen ones that were missing a ``reactivate`` entry.

@@ -246,3 +246,15 @@ def merge_changes(keep_id: str, keep: Mapping | None, gone_id: str, gone: Mappin
         if not keep[f] and gone[f]:
             changes[f] = gone[f]
     return changed_fields(keep, changes, ACTOR_DATA_FIELDS)
+
+
+def refuse_taken(new_ids: Iterable[str], existing: dict[str, dict]) -> None:
+    """Raise ValidationError when an actor a batch means to create (``new_ids``, new when the
+    import was planned) exists after all: created meanwhile, by hand or by another import (of
+    another person of the same name, say); updating it would merge two actors silently."""
+    from ..errors import ValidationError
+
+    taken = [existing[i] for i in new_ids if i in existing]
+    if taken:
+        raise ValidationError([{"field": "id", "message": f"actor {a['id']!r} ({a['name']}) was created by someone else"}
+                               for a in taken[:5]])

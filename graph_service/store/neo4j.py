@@ -58,6 +58,7 @@ from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
 from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
+    refuse_taken,
     TIE_DATA_FIELDS,
     best_tie,
     changed_fields,
@@ -902,14 +903,16 @@ class Neo4jStore:
         """
         return self._apply(list(actors), list(ties), by)
 
-    def _apply(self, actors: list[dict], ties: list[dict], by: str, also: Callable[[_Work], None] | None = None) -> dict:
+    def _apply(self, actors: list[dict], ties: list[dict], by: str, also: Callable[[_Work], None] | None = None,
+               new_ids: Iterable[str] = ()) -> dict:
         """:meth:`apply_batch`; ``also(w)`` runs in the transaction that makes the batch visible
         (the batch's own, or a staged batch's publishing one) after the batch's writes."""
         if len(actors) + len(ties) > STAGE_THRESHOLD:
-            return self._apply_staged(actors, ties, by, also)
+            return self._apply_staged(actors, ties, by, also, new_ids)
 
         def work(w: _Work) -> dict:
             known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
+            refuse_taken(new_ids, known)
             plan = _BatchPlan(actors, ties, known, w.ties([t["id"] for t in ties]), by)
             for entry in plan.history:
                 w.history(*entry)
@@ -938,7 +941,7 @@ class Neo4jStore:
                 raise Conflict(f"created {written} of {len(chunk)} ties: an end disappeared meanwhile")
 
     def _apply_staged(self, actors: list[dict], ties: list[dict], by: str,
-                      also: Callable[[_Work], None] | None = None) -> dict:
+                      also: Callable[[_Work], None] | None = None, new_ids: Iterable[str] = ()) -> dict:
         """A large batch: new records staged in committed chunks, published in one short transaction.
 
         1. Existing records are read in read transactions and the batch planned
@@ -970,6 +973,7 @@ class Neo4jStore:
         busy = sorted(i for i, r in (*known.items(), *known_ties.items()) if r.get("staged"))
         if busy:
             raise Conflict(f"another import is writing {busy[0]!r} (and {len(busy) - 1} more); try again when it is done")
+        refuse_taken(new_ids, known)  # one created later collides with its staged row: Conflict
         plan = _BatchPlan(actors, ties, known, known_ties, by)
 
         import_id: str | None = uuid.uuid4().hex
@@ -1202,9 +1206,11 @@ class Neo4jStore:
             out["actors" if r["entity_type"] == "actor" else "ties"].add(r["entity_id"])
         return out
 
-    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1) -> dict:
+    def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
+                   new_ids: Iterable[str] = ()) -> dict:
         """:meth:`apply_batch` plus the sync bookkeeping of one source, all or nothing (``workers``
-        is not used: the staged batches below already write in parallel lanes).
+        is not used: the staged batches below already write in parallel lanes). ``new_ids``: as
+        in :meth:`GraphStore.apply_sync`.
 
         ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Seen records are (re)activated; missing ones get
@@ -1213,7 +1219,7 @@ class Neo4jStore:
         batch's publishing one), so no reader sees rows without their records or the reverse.
         Raises what :meth:`apply_batch` raises.
         """
-        return self._apply(list(actors), list(ties), by, lambda w: self._sync_in(w, sync, by))
+        return self._apply(list(actors), list(ties), by, lambda w: self._sync_in(w, sync, by), new_ids)
 
     @staticmethod
     def _sync_in(w: _Work, sync: dict, by: str) -> None:

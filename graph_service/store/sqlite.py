@@ -26,6 +26,7 @@ from ..forked import ForkedCall, ForkedStep
 from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
+    refuse_taken,
     TIE_DATA_FIELDS,
     best_tie,
     bidirectional_shortest_path,
@@ -230,7 +231,6 @@ class Staged:
     (``rows``: ``new_actors`` or ``new_ties``), then its seen records (``seen``), so that the
     writer copies the first while the child stages the second. ``ids``: the new actors staged
     ahead (:meth:`SQLiteStore.stage_ahead`), which the batch given to the writer leaves out;
-    ``updates``: what to write instead for those the store has meanwhile (see there);
     ``seen_count``: how many of the sync's seen records (the first ones) are staged;
     ``then``: a later step of the same child the caller gave it."""
 
@@ -239,7 +239,6 @@ class Staged:
     ids: set = field(default_factory=set)
     seen_count: int = 0
     then: ForkedStep | None = None
-    updates: Callable[[dict[str, dict]], list[dict]] | None = None
 
     @classmethod
     def fork(cls, table: str, new: Callable[[], list[dict]], seen: Callable[[], list[dict]], name: str,
@@ -796,11 +795,12 @@ class SQLiteStore:
 
     def _apply_rows(self, conn, actors: Iterable[dict], ties: Iterable[dict], by: str,
                     meanwhile: Callable[[], None] | None = None, staged: Staged | None = None,
-                    ahead: Staged | None = None, before_ties: Callable[[], None] | None = None) -> dict:
+                    ahead: Staged | None = None, before_ties: Callable[[], None] | None = None,
+                    new_ids: Iterable[str] = ()) -> dict:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
         :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by a child,
         whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`
-        (not in ``actors``), copied from there likewise; ``before_ties``: SQL work for once the actors are written and
+        (not in ``actors``), copied from there likewise; ``new_ids``: see :meth:`apply_sync`; ``before_ties``: SQL work for once the actors are written and
         the ties checked, done before the ties are written, whose staged rows may still be on their way).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
@@ -817,15 +817,14 @@ class SQLiteStore:
             "ties": {"created": 0, "updated": 0, "unchanged": 0},
         }
         now = now_iso()
-        clash: dict[str, dict] = {}
         if ahead is not None:
-            # new when planned; one someone created since is written as an update instead
-            clash = self._rows_by_id(conn, "actors", sorted(ahead.ids))
-            if clash:
-                actors += ahead.updates(clash)
+            # new when planned: one created since (by hand, or by an import of another person of the
+            # same name) may be another actor; the plan no longer fits, nothing is written
+            refuse_taken(ahead.ids, self._rows_by_id(conn, "actors", sorted(ahead.ids)))
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
+        refuse_taken(new_ids, existing if bulk else self._rows_by_id(conn, "actors", list(new_ids)))
         tie_ids = [t["id"] for t in ties]
         tie_bulk = len(set(tie_ids)) == len(tie_ids)
         if tie_bulk:
@@ -856,10 +855,10 @@ class SQLiteStore:
             else:
                 summary["actors"]["unchanged"] += 1
         if ahead is not None:
-            summary["actors"]["created"] += len(ahead.ids) - len(clash)
+            summary["actors"]["created"] += len(ahead.ids)
             if meanwhile is not None:
                 meanwhile()
-            self._copy_staged(conn, _ACTORS, ahead.rows.load(conn), by, now, only_new=bool(clash))
+            self._copy_staged(conn, _ACTORS, ahead.rows.load(conn), by, now)
             meanwhile = None
         self._flush(conn, _ACTORS, deferred, by, now, meanwhile)
         bulk = tie_bulk
@@ -900,32 +899,36 @@ class SQLiteStore:
         behind); the rollback journal keeps only the old content of pages the batch changes (few,
         for new rows) and the new pages go straight into the file. Leaving WAL mode takes every
         other connection closed: with a server using the file the batch goes through the WAL,
-        which is truncated afterwards when no reader holds it.
+        which is truncated afterwards when no reader holds it (so is it after any batch of 1,000
+        rows or more).
         ``synchronous = FULL`` meanwhile, as a rollback journal needs for a power loss never to
         corrupt the file. WAL mode is back when the batch ends, written or not.
         """
-        if rows < 50_000 or self.path == ":memory:":
+        if self.path == ":memory:":
             yield
             return
         conn = self._conn()
-        conn.execute("PRAGMA busy_timeout = 0")
-        try:
-            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        except sqlite3.OperationalError:  # another connection has the file open
-            mode = "wal"
-        finally:
-            conn.execute("PRAGMA busy_timeout = 10000")
-        if mode != "delete":
-            yield
-            # the WAL grew by the whole batch: give the space back now rather than keep a file
-            # that size for as long as the server runs (not when a reader holds it: no waiting)
+        mode = "wal"
+        if rows >= 50_000:
             conn.execute("PRAGMA busy_timeout = 0")
             try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            except sqlite3.OperationalError:
+                mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            except sqlite3.OperationalError:  # another connection has the file open
                 pass
             finally:
                 conn.execute("PRAGMA busy_timeout = 10000")
+        if mode != "delete":
+            yield
+            if rows >= 1_000:
+                # the WAL grew by the whole batch: give the space back now rather than keep a file
+                # that size for as long as the server runs (not when a reader holds it: no waiting)
+                conn.execute("PRAGMA busy_timeout = 0")
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                except sqlite3.OperationalError:
+                    pass
+                finally:
+                    conn.execute("PRAGMA busy_timeout = 10000")
             return
         conn.execute("PRAGMA synchronous = FULL")
         try:
@@ -1127,7 +1130,7 @@ class SQLiteStore:
         return out
 
     def stage_ahead(self, new_actors: Callable[[], tuple[list[dict], list[dict]]], ids: set[str], *,
-                    updates: Callable[[dict[str, dict]], list[dict]], workers: int = 1,
+                    workers: int = 1,
                     then: Callable[[], Any] | None = None) -> Staged | None:
         """Start staging a sync's new actors in a forked child process while the caller goes on
         planning; pass the result to :meth:`apply_sync` as ``ahead``, with a batch that leaves
@@ -1135,19 +1138,18 @@ class SQLiteStore:
 
         ``new_actors()``: ``(records with every data field, their seen records)`` of the actors
         ``ids``; computed by the child (and here only if the child fails), so the caller never
-        builds them. ``updates({id: actor})``: the records to write for those of them that someone
-        created meanwhile (as for any existing actor: what they hold and the file lacks stays).
-        ``then``: more work for the same child once they are staged, at a lower
+        builds them. A batch in which one of them exists after all (created meanwhile) is refused
+        (ValidationError) by :meth:`apply_sync`. ``then``: more work for the same child once they are staged, at a lower
         priority (its result: ``.then.result()``; one fork instead of two). None when not worth a
         process (``workers`` < 2 or a small batch). Single-threaded callers only."""
         if workers < 2 or len(ids) < _FORKED_STAGING:
             return None
         once = _Once(new_actors)
         return Staged.fork("actors", lambda: once()[0], lambda: once()[1], "ahead", then,
-                           ids=set(ids), seen_count=len(ids), updates=updates)
+                           ids=set(ids), seen_count=len(ids))
 
     def apply_sync(self, actors: Iterable[dict], ties: Iterable[dict], *, sync: dict, by: str, workers: int = 1,
-                   ahead: Staged | None = None) -> dict:
+                   ahead: Staged | None = None, new_ids: Iterable[str] = ()) -> dict:
         """:meth:`apply_batch` plus the sync bookkeeping of one source, in ONE transaction.
 
         ``sync``: ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
@@ -1158,6 +1160,8 @@ class SQLiteStore:
         ``ahead``: its new actors' rows (``actors`` leaves them out) and its first ``ahead.seen_count``
         seen records, staged while it was planned (:meth:`stage_ahead`); stays the caller's to
         cancel (released here).
+        ``new_ids``: actors the batch creates (new when planned); one the store has after all
+        refuses the batch (ValidationError): updating it could merge two actors.
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)
@@ -1203,7 +1207,7 @@ class SQLiteStore:
                     seen_rows.extend(_seen_rows(here))
 
                 summary = self._apply_rows(conn, actors, ties, by, meanwhile=None if staging else stage_seen,
-                                           staged=staging, ahead=ahead, before_ties=before_ties)
+                                           staged=staging, ahead=ahead, before_ties=before_ties, new_ids=new_ids)
                 build("ties")  # while the child may still be staging the ties' sync records
                 if staging is not None:
                     copy_seen(staging.seen.load(conn))

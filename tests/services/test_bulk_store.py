@@ -95,3 +95,14 @@ def test_a_connection_opened_while_a_big_batch_is_written_reads_what_was_committ
     writer.close()
     assert reader.stats()["actors_total"] == 1
     reader.close()
+
+
+def test_a_smaller_batch_while_a_server_reads_the_file_leaves_no_big_wal_either(sqlite_store, db_path):
+    from graph_service.store.sqlite import SQLiteStore
+
+    server = SQLiteStore(db_path)
+    assert server.stats()["actors_total"] == 0
+    sqlite_store.apply_batch(*_batch(20_000), by="bulk")  # below the rollback journal's threshold
+    assert server.stats()["actors_total"] == 20_000
+    assert db_path.with_name(db_path.name + "-wal").stat().st_size < 1_000_000
+    server.close()

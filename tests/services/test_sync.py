@@ -284,10 +284,31 @@ def test_an_import_with_worker_processes_ends_as_one_without(tmp_path, monkeypat
     assert len(records) == 12 and sum(1 for r in records if r["missing_since"]) == 4  # two people, their two ties
 
 
-def test_a_new_actor_someone_creates_between_plan_and_apply_is_updated_not_doubled(tmp_path, monkeypatch):
-    """The new actors' rows are staged by a child while the import is planned; one that appears in
-    the store meanwhile (typed in by hand under the same id) is updated as any existing actor: it
-    takes the file's values and keeps what was typed in that the file lacks."""
+def _created_meanwhile(store, tmp_path, options, background):
+    """Plan an import, then create (by hand) an actor under the id it plans for a new one, then apply."""
+    report, work = sync.plan(store, read_batch([InputFile(write(tmp_path / "k.csv", ROWS))], options), options, "k",
+                             background=background)
+    assert (work["ahead"] is not None) == background  # the path under test
+    anna_id = next(e["id"] for e in report["actors"]["created"] if e["name"] == "Anna Müller")
+    store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "Anna Müller", "kind": "person",
+                        "country": "Finland", "contact_details": [{"type": "email", "value": "other.anna@example.org"}]},
+                       by="hand")
+    with pytest.raises(ImportRefused) as refused:
+        sync.apply(store, report, work, by="import")
+    message = refused.value.errors[0]["message"]
+    assert f"actor {anna_id!r} (Anna Müller) was created by someone else" in message and "run the import again" in message
+    assert store.stats()["actors_total"] == 1  # nothing of the import; the other Anna as she was typed in
+    assert store.get_actor(anna_id)["country"] == "Finland"
+    assert [c["value"] for c in store.get_actor(anna_id)["contact_details"]] == ["other.anna@example.org"]
+
+
+def test_an_actor_created_between_plan_and_apply_under_a_planned_id_refuses_the_import(any_store, tmp_path):
+    """Another Anna Müller (typed in, or imported from another list) who got the id the import
+    planned for its own: updating her would merge two people; the import is refused instead."""
+    _created_meanwhile(any_store, tmp_path, sync.prepare_options(opts()), background=False)
+
+
+def test_the_same_when_the_new_actors_were_staged_by_a_child(tmp_path, monkeypatch):
     from graph_service.store import sqlite
     from graph_service.store.sqlite import SQLiteStore
 
@@ -295,20 +316,7 @@ def test_a_new_actor_someone_creates_between_plan_and_apply_is_updated_not_doubl
     monkeypatch.setattr(sync, "_BACKGROUND_DUPLICATES", 0)
     store = SQLiteStore(tmp_path / "s.sqlite3")
     store.init_schema()
-    options = sync.prepare_options(opts(workers=2))
-    report, work = sync.plan(store, read_batch([InputFile(write(tmp_path / "k.csv", ROWS))], options), options, "k",
-                             background=True)
-    assert work["ahead"] is not None  # the path under test
-    anna_id = next(e["id"] for e in report["actors"]["created"] if e["name"] == "Anna Müller")
-    store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "A. Müller", "kind": "person", "tags": ["typed in"],
-                        "country": "Finland"}, by="hand")
-    sync.apply(store, report, work, by="import")
-    anna = store.get_actor(anna_id)
-    assert anna["name"] == "Anna Müller" and anna["tags"] == ["typed in"] and anna["country"] == "Finland"
-    assert "1 of the actors planned as new were added by someone else" in " ".join(report["notes"])
-    assert [c["value"] for c in anna["contact_details"]] == ["anna.mueller@example.org", "+49301111111"]
-    assert store.stats()["actors_total"] == 5
-    assert [r["data"]["name"] for r in store.sync_records("k") if r["entity_id"] == anna_id] == ["Anna Müller"]
+    _created_meanwhile(store, tmp_path, sync.prepare_options(opts(workers=2)), background=True)
     store.close()
 
 
