@@ -248,7 +248,8 @@ class SyncStore(GraphStore, Protocol):
                    new_ids: Iterable[str] = ()) -> dict:
         """``apply_batch`` plus the sync bookkeeping, in ONE transaction. ``new_ids``: the actors
         the batch creates (new when planned): one the store has after all refuses the batch
-        (ValidationError), as updating it could merge two actors. ``sync``:
+        (ValidationError) unless it is plainly the one meant (:func:`~.common.refuse_taken`), as
+        updating it could merge two actors. ``sync``:
         ``{source, format, files, at, seen: [{entity_type, entity_id, file, sheet, row, data}],
         missing: [{entity_type, entity_id}]}``. Missing records get ``missing_since`` and an
         ``inactive`` history entry; seen ones that were missing a ``reactivate`` entry.

@@ -248,13 +248,25 @@ def merge_changes(keep_id: str, keep: Mapping | None, gone_id: str, gone: Mappin
     return changed_fields(keep, changes, ACTOR_DATA_FIELDS)
 
 
-def refuse_taken(new_ids: Iterable[str], existing: dict[str, dict]) -> None:
+def refuse_taken(new_ids: Iterable[str], existing: dict[str, dict], planned: Mapping[str, dict] | None = None) -> None:
     """Raise ValidationError when an actor a batch means to create (``new_ids``, new when the
-    import was planned) exists after all: created meanwhile, by hand or by another import (of
-    another person of the same name, say); updating it would merge two actors silently."""
+    import was planned) exists after all, created meanwhile by hand or by another import, unless
+    it is plainly the one the batch means (``planned``: its values by id): an organisation of the
+    same name, or a person sharing an e-mail address, as import matching would have found it.
+    Anything else (another person of the same name, say) would be merged silently by an update."""
     from ..errors import ValidationError
+    from ..model import fold
 
-    taken = [existing[i] for i in new_ids if i in existing]
+    def same(a: dict, b: dict) -> bool:
+        person = a.get("kind") == "person"
+        if person != (b.get("kind") == "person"):
+            return False
+        if not person:
+            return fold(a.get("name")) == fold(b.get("name"))
+        mails = {c["value"].lower() for c in a.get("contact_details") or [] if c.get("type") == "email"}
+        return any(c.get("type") == "email" and c["value"].lower() in mails for c in b.get("contact_details") or [])
+
+    taken = [existing[i] for i in new_ids if i in existing and not (planned and i in planned and same(planned[i], existing[i]))]
     if taken:
         raise ValidationError([{"field": "id", "message": f"actor {a['id']!r} ({a['name']}) was created by someone else"}
                                for a in taken[:5]])

@@ -912,7 +912,7 @@ class Neo4jStore:
 
         def work(w: _Work) -> dict:
             known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
-            refuse_taken(new_ids, known)
+            refuse_taken(new_ids, known, {a["id"]: a for a in actors})
             plan = _BatchPlan(actors, ties, known, w.ties([t["id"] for t in ties]), by)
             for entry in plan.history:
                 w.history(*entry)
@@ -973,7 +973,7 @@ class Neo4jStore:
         busy = sorted(i for i, r in (*known.items(), *known_ties.items()) if r.get("staged"))
         if busy:
             raise Conflict(f"another import is writing {busy[0]!r} (and {len(busy) - 1} more); try again when it is done")
-        refuse_taken(new_ids, known)  # one created later collides with its staged row: Conflict
+        refuse_taken(new_ids, known, {a["id"]: a for a in actors})  # one created later collides with its staged row: Conflict
         plan = _BatchPlan(actors, ties, known, known_ties, by)
 
         import_id: str | None = uuid.uuid4().hex

@@ -824,7 +824,9 @@ class SQLiteStore:
         actor_ids = [a["id"] for a in actors]
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
-        refuse_taken(new_ids, existing if bulk else self._rows_by_id(conn, "actors", list(new_ids)))
+        if new_ids:
+            refuse_taken(new_ids, existing if bulk else self._rows_by_id(conn, "actors", list(new_ids)),
+                         {a["id"]: a for a in actors})
         tie_ids = [t["id"] for t in ties]
         tie_bulk = len(set(tie_ids)) == len(tie_ids)
         if tie_bulk:
@@ -1161,7 +1163,8 @@ class SQLiteStore:
         seen records, staged while it was planned (:meth:`stage_ahead`); stays the caller's to
         cancel (released here).
         ``new_ids``: actors the batch creates (new when planned); one the store has after all
-        refuses the batch (ValidationError): updating it could merge two actors.
+        refuses the batch (ValidationError) unless it is plainly the one meant
+        (:func:`~.common.refuse_taken`; one of the new actors staged ahead: always).
         """
         source, at = sync["source"], sync["at"]
         actors, ties = list(actors), list(ties)

@@ -308,6 +308,18 @@ def test_an_actor_created_between_plan_and_apply_under_a_planned_id_refuses_the_
     _created_meanwhile(any_store, tmp_path, sync.prepare_options(opts()), background=False)
 
 
+def test_the_same_person_created_between_plan_and_apply_is_updated(any_store, tmp_path):
+    """Typed in meanwhile with the e-mail address the file has: plainly the one the import means."""
+    options = sync.prepare_options(opts())
+    report, work = sync.plan(any_store, read_batch([InputFile(write(tmp_path / "k.csv", ROWS))], options), options, "k")
+    anna_id = next(e["id"] for e in report["actors"]["created"] if e["name"] == "Anna Müller")
+    any_store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "Anna Müller", "kind": "person",
+                            "contact_details": [{"type": "email", "value": "anna.mueller@example.org"}]}, by="hand")
+    assert sync.apply(any_store, report, work, by="import")["applied"]
+    assert any_store.stats()["actors_total"] == 5
+    assert [c["value"] for c in any_store.get_actor(anna_id)["contact_details"]] == ["anna.mueller@example.org", "+49301111111"]
+
+
 def test_the_same_when_the_new_actors_were_staged_by_a_child(tmp_path, monkeypatch):
     from graph_service.store import sqlite
     from graph_service.store.sqlite import SQLiteStore
