@@ -16,6 +16,7 @@ import click
 
 from .config import Settings
 from .errors import GraphServiceError, ImportRefused, describe_error
+from .text import counted, terminal_safe
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -307,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGINT, handler)
 
 
+def _say(message: str) -> None:
+    """An error on stderr; what it quotes from a file cannot drive the terminal."""
+    click.echo(terminal_safe(message), err=True)
+
+
 def _main(args: list[str]) -> int:
     prog = "graph-service"
     if not args:
@@ -323,21 +329,21 @@ def _main(args: list[str]) -> int:
     except click.UsageError as exc:
         cmd = exc.ctx.command_path if exc.ctx else prog
         message = " ".join(exc.format_message().split())  # one line, even for click's choice lists
-        click.echo(f"{cmd}: error: {message} (see '{cmd} --help')", err=True)
+        _say(f"{cmd}: error: {message} (see '{cmd} --help')")
         return EXIT_USAGE
     except click.ClickException as exc:
-        click.echo(f"{prog}: error: {exc.format_message()}", err=True)
+        _say(f"{prog}: error: {exc.format_message()}")
         return exc.exit_code
     except ImportRefused as exc:
-        click.echo(f"{prog}: error: import refused, nothing was written ({len(exc.errors)} problems):", err=True)
+        _say(f"{prog}: error: import refused, nothing was written ({counted(len(exc.errors), 'problem')}):")
         for err in exc.errors:
-            click.echo(f"  {describe_error(err)}", err=True)
+            _say(f"  {describe_error(err)}")
         return EXIT_ERROR
     except GraphServiceError as exc:
-        click.echo(f"{prog}: error: {' '.join(str(exc.detail).split())}", err=True)
+        _say(f"{prog}: error: {' '.join(str(exc.detail).split())}")
         return EXIT_ERROR
     except OSError as exc:
-        click.echo(f"{prog}: error: {exc}", err=True)
+        _say(f"{prog}: error: {exc}")
         return EXIT_ERROR
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR

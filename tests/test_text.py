@@ -19,3 +19,15 @@ def test_one_stale_tie_is_a_tie_that_was():
              "strength": 3, "last_contact": "2020-01-01", "since": None, "until": None}]
     text = stale_ties(Projection(actors, ties, today=dt.date(2026, 1, 1)), days=180)["explanation"]
     assert text.startswith("1 tie was last renewed") and "0 have no last-contact date" in text
+
+
+def test_an_error_quoting_a_file_cannot_drive_the_terminal(tmp_path, monkeypatch, capsys):
+    from graph_service.cli import main
+
+    bad = tmp_path / "esc.csv"
+    bad.write_bytes(b"Foo\x1b]0;owned\x07,Bar\nx,y\n")  # a header that would retitle the terminal
+    monkeypatch.setenv("GRAPH_SERVICE_DB", str(tmp_path / "s.sqlite3"))
+    assert main(["import", str(bad)]) != 0
+    text = capsys.readouterr().err
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Foo\\x1b]0;owned\\x07" in text and "(1 problem):" in text

@@ -11,6 +11,7 @@ import click
 from graph_service.cli import cli, output_complete, pass_ctx
 from graph_service.errors import ImportRefused
 from graph_service.model import ACTOR_KINDS
+from graph_service.text import counted, terminal_safe
 from importers.records import DATE_ORDERS, FORMATS
 
 SHOWN = 20
@@ -98,12 +99,13 @@ def print_refusal(errors: list[dict]) -> None:
     groups: dict[tuple, list] = {}
     for e in errors:
         groups.setdefault((e.get("file"), e.get("sheet"), e.get("column"), e["message"]), []).append(e.get("row"))
-    click.echo(f"graph-service: error: import refused, nothing was written ({len(errors)} problems):", err=True)
+    click.echo(f"graph-service: error: import refused, nothing was written ({counted(len(errors), 'problem')}):", err=True)
     for (file, sheet, column, message), rows in groups.items():
         where = _where({"file": file, "sheet": sheet, "column": column})
         rows = [r for r in rows if r is not None]
         listed = ", ".join(map(str, rows[:8])) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
-        click.echo(f"  {where}{', row' + ('s ' if len(rows) > 1 else ' ') + listed if rows else ''}: {message}", err=True)
+        click.echo(terminal_safe(f"  {where}{', row' + ('s ' if len(rows) > 1 else ' ') + listed if rows else ''}: {message}"),
+                   err=True)
 
 
 def print_refusal_json(exc: ImportRefused) -> None:
