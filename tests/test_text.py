@@ -31,3 +31,14 @@ def test_an_error_quoting_a_file_cannot_drive_the_terminal(tmp_path, monkeypatch
     text = capsys.readouterr().err
     assert "\x1b" not in text and "\x07" not in text
     assert "Foo\\x1b]0;owned\\x07" in text and "(1 problem):" in text
+
+
+def test_the_plan_shows_a_name_holding_an_escape_sequence_escaped(tmp_path, monkeypatch, capsys):
+    from graph_service.cli import main
+
+    names = tmp_path / "names.csv"
+    names.write_bytes(b"Name,E-Mail\nEvil\x1b]0;owned\x07 Person,evil@example.org\nAnna Test,a@example.org\n")
+    monkeypatch.setenv("GRAPH_SERVICE_DB", str(tmp_path / "s.sqlite3"))
+    assert main(["import", str(names), "--dry-run", "--kind", "person"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "Evil\\x1b]0;owned\\x07 Person" in out

@@ -39,28 +39,34 @@ def _change(old, new) -> str:
     return f"{_short(old)} -> {_short(new)}"
 
 
+def _out(text: str) -> None:
+    """A line of the plan: names and values come from the file, so control characters in them are
+    written as escapes (a name holding an escape sequence must not drive the terminal)."""
+    click.echo(terminal_safe(text))
+
+
 def _list(title: str, items: list, line, hint: str = "", total: int | None = None) -> None:
     """The first :data:`SHOWN` items; ``total``: how many there are when ``items`` (what --json
     lists) holds only some of them."""
     total = len(items) if total is None else total
     if not total:
         return
-    click.echo(f"  {title} ({total}){': ' + hint if hint else ''}")
+    _out(f"  {title} ({total}){': ' + hint if hint else ''}")
     for item in items[:SHOWN]:
-        click.echo(f"    {line(item)}")
+        _out(f"    {line(item)}")
     if total > len(items):
-        click.echo(f"    ... and {total - min(len(items), SHOWN)} more; --json lists the first {len(items)} of the {total}")
+        _out(f"    ... and {total - min(len(items), SHOWN)} more; --json lists the first {len(items)} of the {total}")
     elif len(items) > SHOWN:
-        click.echo(f"    ... and {len(items) - SHOWN} more (--json lists all)")
+        _out(f"    ... and {len(items) - SHOWN} more (--json lists all)")
 
 
 def print_plan(result: dict) -> None:
     """The plan as a person reads it: counts, then what changes, what was refused and why."""
     files = ", ".join(result.get("files", []))
     state = "applied" if result.get("applied") else "dry run, nothing written"
-    click.echo(f"Import of {files} as {result['format']} (source {result['source']!r}): {state}")
+    _out(f"Import of {files} as {result['format']} (source {result['source']!r}): {state}")
     for note in result.get("notes", []):
-        click.echo(f"  note: {note}")
+        _out(f"  note: {note}")
     for kind in ("actors", "ties"):
         c = result["counts"][kind]
         text = f"  {kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
@@ -68,23 +74,23 @@ def print_plan(result: dict) -> None:
             text += f", {c['missing']} missing since the last sync"
         if c["reactivated"]:
             text += f", {c['reactivated']} back again"
-        click.echo(text)
+        _out(text)
         label = lambda e: e.get("name") or e.get("tie") or e["id"]  # noqa: E731
         for e in result[kind]["created"][:SHOWN]:
             row = e.get("row", {}).get("row")
-            click.echo(f"    + {label(e)}" + (f"  (row {row})" if row else ""))
+            _out(f"    + {label(e)}" + (f"  (row {row})" if row else ""))
         if len(result[kind]["created"]) > SHOWN:
-            click.echo(f"    ... and {len(result[kind]['created']) - SHOWN} more created")
+            _out(f"    ... and {len(result[kind]['created']) - SHOWN} more created")
         shown = 0
         for e in result[kind]["updated"]:
             for f, (old, new) in e["changes"].items():
                 if shown < SHOWN * 3:
-                    click.echo(f"    ~ {label(e)}: {f}: {_change(old, new)}")
+                    _out(f"    ~ {label(e)}: {f}: {_change(old, new)}")
                 shown += 1
         if shown > SHOWN * 3:
-            click.echo(f"    ... and {shown - SHOWN * 3} more changed fields")
+            _out(f"    ... and {shown - SHOWN * 3} more changed fields")
         for e in result[kind]["missing"][:SHOWN]:
-            click.echo(f"    - {label(e)}: not in this sync (last seen {e['last_seen_at'][:10]}); "
+            _out(f"    - {label(e)}: not in this sync (last seen {e['last_seen_at'][:10]}); "
                        f"{'marked' if result.get('applied') else 'will be marked'} inactive, not deleted")
     _list("rejected rows", result["rejected"], lambda e: f"{_where(e)}: {e['message']}",
           "" if result.get("applied") else "nothing is written while rows are rejected: fix them, or apply the rest with --skip-rejected")
@@ -234,7 +240,7 @@ def merge_cmd(ctx, keep: str, gone: str, as_json: bool):
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return
     kept = result["kept"]
-    click.echo(f"Merged {result['merged']} into {kept['name']!r} ({kept['id']}): {result['ties_moved']} ties moved, "
+    _out(f"Merged {result['merged']} into {kept['name']!r} ({kept['id']}): {result['ties_moved']} ties moved, "
                f"{result['ties_folded']} duplicate or self ties removed (kept in history).")
 
 

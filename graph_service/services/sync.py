@@ -50,6 +50,7 @@ from importers.records import DATE_ORDERS, ActorRecord, Batch
 
 from ..errors import ImportRefused, ValidationError
 from ..model import ACTOR_KINDS, fold, kind_of, now_iso, slug_id, tie_natural_key
+from ..text import counted
 from ..store.common import ACTOR_DATA_FIELDS, TIE_DATA_FIELDS, changed_fields, unique_id
 from ..forked import ForkedCall
 
@@ -781,12 +782,16 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
             progress("writing in one transaction", 0, 1)
         if has_sync(store):
             ahead = {"ahead": work["ahead"]} if work.get("ahead") is not None else {}
-            store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": at}, by=by,
-                             workers=work.get("workers", 1), new_ids=[e["id"] for e in report["actors"]["created"]],
-                             **ahead)
+            summary = store.apply_sync(work["actors"], work["ties"], sync={**work["sync"], "at": at}, by=by,
+                                       workers=work.get("workers", 1),
+                                       new_ids=[e["id"] for e in report["actors"]["created"]], **ahead)
         else:
-            store.apply_batch(work["actors"], work["ties"], by=by)
+            summary = store.apply_batch(work["actors"], work["ties"], by=by)
         report["applied"] = True
+        planned, made = report["counts"]["actors"]["created"], summary["actors"]["created"]
+        if made < planned:  # created meanwhile, plainly the same actors (store.common.refuse_taken)
+            report["notes"].append(f"{counted(planned - made, 'actor')} planned as new had been created meanwhile, by "
+                                   "another import or by hand: updated instead")
         if progress:
             progress("writing in one transaction", 1, 1)
         report.setdefault("timings_s", {})["apply"] = round(time.perf_counter() - t0, 3)
@@ -802,7 +807,7 @@ def apply(store, report: dict, work: dict, *, by: str, skip_rejected: bool = Fal
         raise
     except ValidationError as exc:  # from the store: the plan no longer fits it
         _cancel(work)
-        raise ImportRefused([{"message": f"the store changed while the import ran ({e['message']}: deleted meanwhile?); "
+        raise ImportRefused([{"message": f"the store changed while the import ran ({e['message']}); "
                                          "nothing was written, run the import again"} for e in exc.errors]) from None
     except BaseException:
         _cancel(work)

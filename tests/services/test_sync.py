@@ -315,7 +315,8 @@ def test_the_same_person_created_between_plan_and_apply_is_updated(any_store, tm
     anna_id = next(e["id"] for e in report["actors"]["created"] if e["name"] == "Anna Müller")
     any_store.create_actor({**sync.ACTOR_DEFAULTS, "id": anna_id, "name": "Anna Müller", "kind": "person",
                             "contact_details": [{"type": "email", "value": "anna.mueller@example.org"}]}, by="hand")
-    assert sync.apply(any_store, report, work, by="import")["applied"]
+    done = sync.apply(any_store, report, work, by="import")
+    assert done["applied"] and "1 actor planned as new had been created meanwhile" in " ".join(done["notes"])
     assert any_store.stats()["actors_total"] == 5
     assert [c["value"] for c in any_store.get_actor(anna_id)["contact_details"]] == ["anna.mueller@example.org", "+49301111111"]
 
