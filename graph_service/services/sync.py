@@ -50,8 +50,8 @@ from importers.records import DATE_ORDERS, ActorRecord, Batch
 
 from ..errors import ImportRefused, ValidationError
 from ..model import ACTOR_KINDS, fold, kind_of, now_iso, slug_id, tie_natural_key
-from ..text import counted
 from ..store.common import ACTOR_DATA_FIELDS, TIE_DATA_FIELDS, changed_fields, unique_id
+from ..text import counted
 from ..forked import ForkedCall
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
@@ -399,10 +399,8 @@ class Planner:
         for actor_id in ids:
             p = self.planned[actor_id]
             v, data = self.desired_actor(p, None)
-            where = p.first.where
             values.append(v)
-            seen.append({"entity_type": "actor", "entity_id": actor_id, "file": where.get("file"),
-                         "sheet": where.get("sheet"), "row": where.get("row"), "data": data})
+            seen.append(_seen("actor", actor_id, p.first.where, data))
         return values, seen
 
     def desired_actor(self, p: Planned, before: dict | None) -> tuple[dict, dict]:
@@ -508,6 +506,13 @@ class Planner:
         return None, f"{ref!r} is not an element of this import nor a known actor"
 
 
+def _seen(entity_type: str, entity_id: str, where: dict, data: dict | None = None) -> dict:
+    """A seen record of the sync: the entity, the row naming it, what the source gave (``data``;
+    None for new actors whose records the store's child builds)."""
+    return {"entity_type": entity_type, "entity_id": entity_id, "file": where.get("file"), "sheet": where.get("sheet"),
+            "row": where.get("row"), "data": data}
+
+
 def row_of(where: dict) -> dict:
     """``{file, sheet, row}`` of a record's ``where`` (the keys it has), as plan entries give it.
     Nearly every row of a table has exactly these: that ``where`` itself (shared by the row's
@@ -601,8 +606,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
         if actor_id in staged:  # new: its values and sync record are computed by the store's child
             names[actor_id] = main.name
             report["actors"]["created"].append({"id": actor_id, "name": main.name, "kind": main.kind, "row": row_of(main.where)})
-            seen_staged.append({"entity_type": "actor", "entity_id": actor_id, "file": main.where.get("file"),
-                                "sheet": main.where.get("sheet"), "row": main.where.get("row")})
+            seen_staged.append(_seen("actor", actor_id, main.where))
             continue
         before = befores.get(actor_id)
         values, data = planner.desired_actor(p, before)
@@ -616,8 +620,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
             write_actors.append(values)
         else:
             _file_existing(report["actors"], write_actors, entry, before, values, ACTOR_DATA_FIELDS)
-        seen.append({"entity_type": "actor", "entity_id": actor_id, "file": main.where.get("file"),
-                     "sheet": main.where.get("sheet"), "row": main.where.get("row"), "data": data})
+        seen.append(_seen("actor", actor_id, main.where, data))
     if seen_staged:
         seen = seen_staged + seen  # the store stages the first ones itself (stage_ahead)
     if progress:
@@ -690,8 +693,7 @@ def plan(store, batch: Batch, options: ImportOptions, source: str, *, background
             prev = planner.previous.get(("tie", tie_id), {}).get("data") or {}
             tie["attributes"] = _merge_attrs(before.get("attributes") or {}, prev.get("attributes", []), provided_attrs)
             _file_existing(report["ties"], write_ties, entry, before, tie, TIE_DATA_FIELDS)
-        seen.append({"entity_type": "tie", "entity_id": tie_id, "file": rec.where.get("file"), "sheet": rec.where.get("sheet"),
-                     "row": rec.where.get("row"), "data": {"attributes": sorted(provided_attrs)}})
+        seen.append(_seen("tie", tie_id, rec.where, {"attributes": sorted(provided_attrs)}))
     timings["ties"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # missing since the last sync of this source, and back again

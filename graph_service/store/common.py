@@ -248,10 +248,10 @@ def merge_changes(keep_id: str, keep: Mapping | None, gone_id: str, gone: Mappin
     return changed_fields(keep, changes, ACTOR_DATA_FIELDS)
 
 
-def refuse_taken(new_ids: Iterable[str], existing: dict[str, dict], planned: Mapping[str, dict] | None = None) -> None:
+def refuse_taken(new_ids: Iterable[str], existing: dict[str, dict], planned: Iterable[dict] = ()) -> None:
     """Raise ValidationError when an actor a batch means to create (``new_ids``, new when the
     import was planned) exists after all, created meanwhile by hand or by another import, unless
-    it is plainly the one the batch means (``planned``: its values by id): an organisation of the
+    it is plainly the one the batch means (``planned``: the batch's actors): an organisation of the
     same name, or a person sharing an e-mail address, as import matching would have found it.
     Anything else (another person of the same name, say) would be merged silently by an update."""
     from ..errors import ValidationError
@@ -266,7 +266,10 @@ def refuse_taken(new_ids: Iterable[str], existing: dict[str, dict], planned: Map
         mails = {c["value"].lower() for c in a.get("contact_details") or [] if c.get("type") == "email"}
         return any(c.get("type") == "email" and c["value"].lower() in mails for c in b.get("contact_details") or [])
 
-    taken = [existing[i] for i in new_ids if i in existing and not (planned and i in planned and same(planned[i], existing[i]))]
+    taken = [existing[i] for i in new_ids if i in existing]
+    if taken:  # rare: only then are the batch's actors looked up
+        by_id = {a["id"]: a for a in planned}
+        taken = [a for a in taken if not (a["id"] in by_id and same(by_id[a["id"]], a))]
     if taken:
         raise ValidationError([{"field": "id", "message": f"actor {a['id']!r} ({a['name']}) was created by someone else"}
                                for a in taken[:5]])

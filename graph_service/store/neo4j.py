@@ -58,7 +58,6 @@ from ..errors import Conflict, NotFound, StoreUnavailable, ValidationError
 from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
-    refuse_taken,
     TIE_DATA_FIELDS,
     best_tie,
     changed_fields,
@@ -68,6 +67,7 @@ from .common import (
     check_dump,
     check_tie_dates,
     merge_changes,
+    refuse_taken,
     unique_id,
 )
 
@@ -912,7 +912,7 @@ class Neo4jStore:
 
         def work(w: _Work) -> dict:
             known = w.actors([a["id"] for a in actors] + [t[e] for t in ties for e in ("source_id", "target_id")])
-            refuse_taken(new_ids, known, {a["id"]: a for a in actors})
+            refuse_taken(new_ids, known, actors)
             plan = _BatchPlan(actors, ties, known, w.ties([t["id"] for t in ties]), by)
             for entry in plan.history:
                 w.history(*entry)
@@ -973,7 +973,7 @@ class Neo4jStore:
         busy = sorted(i for i, r in (*known.items(), *known_ties.items()) if r.get("staged"))
         if busy:
             raise Conflict(f"another import is writing {busy[0]!r} (and {len(busy) - 1} more); try again when it is done")
-        refuse_taken(new_ids, known, {a["id"]: a for a in actors})  # one created later collides with its staged row: Conflict
+        refuse_taken(new_ids, known, actors)  # one created later collides with its staged row: Conflict
         plan = _BatchPlan(actors, ties, known, known_ties, by)
 
         import_id: str | None = uuid.uuid4().hex

@@ -26,7 +26,6 @@ from ..forked import ForkedCall, ForkedStep
 from ..model import fold, new_actor_id, now_iso
 from .common import (
     ACTOR_DATA_FIELDS,
-    refuse_taken,
     TIE_DATA_FIELDS,
     best_tie,
     bidirectional_shortest_path,
@@ -36,6 +35,7 @@ from .common import (
     audit_hash,
     check_tie_dates,
     merge_changes,
+    refuse_taken,
     unique_id,
 )
 
@@ -383,18 +383,26 @@ class SQLiteStore:
         return conn
 
     @staticmethod
-    def _wal(conn: sqlite3.Connection) -> None:
-        """WAL mode (readers never wait for a writer). Not possible while a big batch is written
-        with the rollback journal (:meth:`_straight_to_file`), which sets it back when done: the
-        connection reads meanwhile as the file is."""
+    def _unless_busy(conn: sqlite3.Connection, pragma: str) -> str | None:
+        """Run ``pragma`` if no other connection stands in its way (no waiting); its answer, or
+        None when another connection holds the file."""
         conn.execute("PRAGMA busy_timeout = 0")
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            row = conn.execute(pragma).fetchone()
+            return str(row[0]) if row else ""
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
+            return None
         finally:
             conn.execute("PRAGMA busy_timeout = 10000")
+
+    @classmethod
+    def _wal(cls, conn: sqlite3.Connection) -> None:
+        """WAL mode (readers never wait for a writer). Not possible while a big batch is written
+        with the rollback journal (:meth:`_straight_to_file`), which sets it back when done: the
+        connection reads meanwhile as the file is."""
+        cls._unless_busy(conn, "PRAGMA journal_mode = WAL")
 
     def describe(self) -> str:
         return f"SQLite file {self.path}"
@@ -800,8 +808,9 @@ class SQLiteStore:
         """The body of :meth:`apply_batch` inside an open write transaction (``meanwhile``: see
         :meth:`_flush`; ``staged``: the rows of every tie of ``ties``, staged by a child,
         whose new ones are copied from there; ``ahead``: new actors staged by :meth:`stage_ahead`
-        (not in ``actors``), copied from there likewise; ``new_ids``: see :meth:`apply_sync`; ``before_ties``: SQL work for once the actors are written and
-        the ties checked, done before the ties are written, whose staged rows may still be on their way).
+        (not in ``actors``), copied from there likewise; ``new_ids``: see :meth:`apply_sync`;
+        ``before_ties``: SQL work for once the actors are written and the ties checked, done before
+        the ties are written, whose staged rows may still be on their way).
 
         Bulk path: existing records are read with one query each for actors and ties, new ones
         staged and copied with their history entries (:meth:`_flush`; 100,000 rows about 10x
@@ -825,8 +834,7 @@ class SQLiteStore:
         bulk = len(set(actor_ids)) == len(actor_ids)
         existing = self._rows_by_id(conn, "actors", actor_ids) if bulk else {}
         if new_ids:
-            refuse_taken(new_ids, existing if bulk else self._rows_by_id(conn, "actors", list(new_ids)),
-                         {a["id"]: a for a in actors})
+            refuse_taken(new_ids, existing if bulk else self._rows_by_id(conn, "actors", list(new_ids)), actors)
         tie_ids = [t["id"] for t in ties]
         tie_bulk = len(set(tie_ids)) == len(tie_ids)
         if tie_bulk:
@@ -910,27 +918,14 @@ class SQLiteStore:
             yield
             return
         conn = self._conn()
-        mode = "wal"
-        if rows >= 50_000:
-            conn.execute("PRAGMA busy_timeout = 0")
-            try:
-                mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-            except sqlite3.OperationalError:  # another connection has the file open
-                pass
-            finally:
-                conn.execute("PRAGMA busy_timeout = 10000")
+        # leaving WAL mode fails (None) while another connection has the file open
+        mode = self._unless_busy(conn, "PRAGMA journal_mode = DELETE") if rows >= 50_000 else None
         if mode != "delete":
             yield
             if rows >= 1_000:
                 # the WAL grew by the whole batch: give the space back now rather than keep a file
                 # that size for as long as the server runs (not when a reader holds it: no waiting)
-                conn.execute("PRAGMA busy_timeout = 0")
-                try:
-                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-                except sqlite3.OperationalError:
-                    pass
-                finally:
-                    conn.execute("PRAGMA busy_timeout = 10000")
+                self._unless_busy(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
             return
         conn.execute("PRAGMA synchronous = FULL")
         try:
@@ -1132,8 +1127,7 @@ class SQLiteStore:
         return out
 
     def stage_ahead(self, new_actors: Callable[[], tuple[list[dict], list[dict]]], ids: set[str], *,
-                    workers: int = 1,
-                    then: Callable[[], Any] | None = None) -> Staged | None:
+                    workers: int = 1, then: Callable[[], Any] | None = None) -> Staged | None:
         """Start staging a sync's new actors in a forked child process while the caller goes on
         planning; pass the result to :meth:`apply_sync` as ``ahead``, with a batch that leaves
         these actors out and seen records that begin with theirs.
@@ -1141,9 +1135,9 @@ class SQLiteStore:
         ``new_actors()``: ``(records with every data field, their seen records)`` of the actors
         ``ids``; computed by the child (and here only if the child fails), so the caller never
         builds them. A batch in which one of them exists after all (created meanwhile) is refused
-        (ValidationError) by :meth:`apply_sync`. ``then``: more work for the same child once they are staged, at a lower
-        priority (its result: ``.then.result()``; one fork instead of two). None when not worth a
-        process (``workers`` < 2 or a small batch). Single-threaded callers only."""
+        (ValidationError) by :meth:`apply_sync`. ``then``: more work for the same child once they
+        are staged, at a lower priority (its result: ``.then.result()``; one fork instead of two).
+        None when not worth a process (``workers`` < 2 or a small batch). Single-threaded callers only."""
         if workers < 2 or len(ids) < _FORKED_STAGING:
             return None
         once = _Once(new_actors)
