@@ -508,9 +508,12 @@ class Planner:
 
 def _seen(entity_type: str, entity_id: str, where: dict, data: dict | None = None) -> dict:
     """A seen record of the sync: the entity, the row naming it, what the source gave (``data``;
-    None for new actors whose records the store's child builds)."""
-    return {"entity_type": entity_type, "entity_id": entity_id, "file": where.get("file"), "sheet": where.get("sheet"),
-            "row": where.get("row"), "data": data}
+    left out for new actors whose records the store's child builds: a smaller dict)."""
+    seen = {"entity_type": entity_type, "entity_id": entity_id, "file": where.get("file"), "sheet": where.get("sheet"),
+            "row": where.get("row")}
+    if data is not None:
+        seen["data"] = data
+    return seen
 
 
 def row_of(where: dict) -> dict:
